@@ -1,0 +1,3 @@
+"""tei-tool: validate, publish and export TEI P5 scholarly editions."""
+
+__version__ = "0.1.0"

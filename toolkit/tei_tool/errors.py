@@ -1,0 +1,44 @@
+"""All exceptions raised by tei-tool, under one root.
+
+Each also subclasses the matching built-in so callers can catch what they
+know, and the CLI maps the root to exit status 2 with a one-line message.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """Process exit statuses, declared once."""
+
+    OK = 0
+    INVALID = 1
+    USAGE_OR_IO = 2
+
+
+class TeiToolError(Exception):
+    """Root of every error tei-tool raises on purpose."""
+
+
+class XMLInputError(TeiToolError, ValueError):
+    """A file is not well-formed XML, or is refused as unsafe.
+
+    Carries the location so the message reads ``file:line:col: message``.
+    """
+
+    def __init__(self, file: str, line: int, column: int, message: str):
+        self.file, self.line, self.column, self.message = file, line, column, message
+        super().__init__(f"{file}:{line}:{column}: error: [xml] {message}")
+
+
+class SchemaError(TeiToolError, ValueError):
+    """A schema cannot be read, parsed or compiled."""
+
+
+class InputNotFound(TeiToolError, FileNotFoundError):
+    """A path named on the command line does not exist or holds no XML."""
+
+
+class OutputError(TeiToolError, OSError):
+    """An output cannot be written (or would overwrite something without --force)."""

@@ -1,0 +1,258 @@
+"""The one place that parses XML, with settings that are safe for untrusted files.
+
+No external entity is resolved, no DTD or network resource is fetched, and
+libxml2's entity-amplification limits stay on (``huge_tree=False``), so an
+entity-expansion bomb is refused at once. XInclude is applied only for local
+files. Everything else in tei-tool receives a parsed :class:`Document`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import XMLInputError
+from .findings import Finding, Severity
+
+XI_NS = "http://www.w3.org/2001/XInclude"
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s", re.IGNORECASE)
+_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s>]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_MAX_INTERNAL_ENTITIES = 64
+
+
+def safe_parser() -> etree.XMLParser:
+    """A parser that never reaches outside the file it reads."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def _refuse_dangerous_dtd(data: bytes, file: str) -> None:
+    """Refuse external entities and suspiciously many entity declarations.
+
+    libxml2 would leave them unexpanded with our parser settings, but a
+    document that declares them is either an attack or depends on content we
+    will never load; either way the user deserves an explicit message.
+    """
+    head = data[: data.find(b"]>") + 2] if b"<!DOCTYPE" in data[:4096] else b""
+    if not head:
+        return
+    if match := _EXTERNAL_ENTITY.search(head):
+        line = head.count(b"\n", 0, match.start()) + 1
+        raise XMLInputError(file, line, 1, "external entity declarations are refused (they could read local files or the network)")
+    if len(_ENTITY_DECLARATION.findall(head)) > _MAX_INTERNAL_ENTITIES:
+        raise XMLInputError(file, 1, 1, "too many entity declarations: refused as a possible entity-expansion attack")
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> XMLInputError:
+    line, column = exc.position if exc.position else (exc.lineno or 0, 0)
+    message = (exc.msg or str(exc)).strip()
+    message = re.sub(r",? line \d+, column \d+$", "", message)
+    return XMLInputError(file, line or 1, column or 1, message)
+
+
+def parse_bytes(data: bytes, file: str, base_url: str | None = None) -> etree._ElementTree:
+    """Parse ``data`` safely; ``file`` is used only in messages."""
+    if not data.strip():
+        raise XMLInputError(file, 1, 1, "the file is empty")
+    if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise XMLInputError(file, 1, 1, "the file is binary, not XML")
+    _refuse_dangerous_dtd(data, file)
+    try:
+        root = etree.fromstring(data, safe_parser(), base_url=base_url)
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, file) from None
+    tree = root.getroottree()
+    _refuse_entity_references(tree, file)
+    return tree
+
+
+def _refuse_entity_references(tree: etree._ElementTree, file: str) -> None:
+    """Unexpanded entity references would silently drop text: say so instead."""
+    for ref in tree.iter(etree.Entity):
+        raise XMLInputError(file, ref.sourceline or 1, 1, f"entity reference {ref.text} is not expanded (entities declared in a DTD are not supported)")
+
+
+def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path) -> list[Finding]:
+    """XInclude may only pull in local files that exist.
+
+    A remote or missing target (without an ``xi:fallback``) is reported and
+    its ``xi:include`` removed, so the rest of the document is still checked
+    (jing does the same).
+    """
+    findings = []
+    for inc in list(tree.iter(f"{{{XI_NS}}}include")):
+        href = inc.get("href", "")
+        scheme = urllib.parse.urlsplit(href).scheme
+        if scheme and scheme != "file" and len(scheme) > 1:
+            problem = f"XInclude of a remote resource is refused: {href}"
+        elif href and not (source.parent / urllib.parse.unquote(href.split("#")[0])).exists():
+            problem = f"XInclude target not found: {href}"
+        else:
+            continue
+        if inc.find(f"{{{XI_NS}}}fallback") is not None:
+            continue
+        findings.append(Finding(file, inc.sourceline or 1, 1, Severity.ERROR, "xinclude", problem))
+        _remove_keeping_tail(inc)
+    return findings
+
+
+def _remove_keeping_tail(node: etree._Element) -> None:
+    parent, tail = node.getparent(), node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+@dataclass
+class Document:
+    """A parsed TEI file, with what is needed to point users at lines and columns."""
+
+    path: Path
+    tree: etree._ElementTree
+    display_name: str = ""
+    load_findings: list[Finding] = field(default_factory=list)
+    _lines_by_file: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.display_name = self.display_name or str(self.path)
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+    def file_of(self, node: etree._Element) -> str:
+        """The file a node came from (differs from the document after XInclude)."""
+        base = node.base if isinstance(node, etree._Element) else None
+        if not base:
+            return self.display_name
+        local = Path(urllib.parse.unquote(urllib.parse.urlsplit(base).path))
+        if local.resolve() == self.path.resolve():
+            return self.display_name
+        return str(local) if local.exists() else self.display_name
+
+    def _source_lines(self, file: str) -> list[str]:
+        if file not in self._lines_by_file:
+            try:
+                text = Path(file).read_bytes().decode("utf-8", "replace")
+            except OSError:
+                text = ""
+            self._lines_by_file[file] = text.splitlines()
+        return self._lines_by_file[file]
+
+    def source_line(self, file: str, line: int) -> str:
+        lines = self._source_lines(file)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def locate(self, node: etree._Element, attribute: str | None = None) -> tuple[str, int, int]:
+        """``(file, line, column)`` of an element's start tag, or of one of its attributes.
+
+        libxml2 records lines only, so the column is found by looking for the
+        start tag on that line (the n-th one when siblings share a line).
+        """
+        file = self.file_of(node)
+        line = node.sourceline or 0
+        if not line or not isinstance(node.tag, str):
+            return file, line, 0
+        return file, line, _column_in_line(self.source_line(file, line), node, attribute)
+
+
+def _qualified_tag(node: etree._Element) -> str:
+    qname = etree.QName(node)
+    prefix = node.prefix
+    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+
+
+def _column_in_line(text: str, node: etree._Element, attribute: str | None) -> int:
+    tag = _qualified_tag(node)
+    pattern = re.compile(r"<" + re.escape(tag) + r"(?=[\s/>]|$)")
+    starts = [m.start() for m in pattern.finditer(text)]
+    if not starts:
+        return 1
+    occurrence = _occurrence_on_line(node)
+    start = starts[min(occurrence, len(starts) - 1)]
+    if attribute:
+        name = attribute
+        if name.startswith("{"):
+            ns, local = name[1:].split("}")
+            name = ("xml:" if ns == XML_NS else r"[\w.-]+:") + local
+        found = re.compile(r"\s(" + (name if ":" in name and "[" in name else re.escape(name)) + r")\s*=").search(text, start)
+        if found:
+            return found.start(1) + 1
+    return start + 1
+
+
+def _occurrence_on_line(node: etree._Element) -> int:
+    """How many elements with the same tag start earlier on the same line."""
+    count = 0
+    line = node.sourceline
+    for previous in node.itersiblings(preceding=True):
+        if previous.sourceline != line:
+            break
+        count += sum(1 for e in previous.iter(node.tag) if e.sourceline == line)
+    parent = node.getparent()
+    while parent is not None and parent.sourceline == line:
+        if parent.tag == node.tag:
+            count += 1
+        for previous in parent.itersiblings(preceding=True):
+            if previous.sourceline != line:
+                break
+            count += sum(1 for e in previous.iter(node.tag) if e.sourceline == line)
+        parent = parent.getparent()
+    return count
+
+
+def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = None) -> Document:
+    """Read and parse a file safely, applying local XIncludes.
+
+    Raises :class:`XMLInputError` (``file:line:col: message``) for anything
+    that is not well-formed, safe XML; XInclude problems that leave the rest
+    checkable are kept as ``Document.load_findings``.
+    """
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise XMLInputError(name, 0, 0, "is a directory, not a file") from None
+    except OSError as exc:
+        raise XMLInputError(name, 0, 0, f"cannot read: {exc.strerror or exc}") from None
+    tree = parse_bytes(data, name, base_url=path.resolve().as_uri())
+    load_findings: list[Finding] = []
+    if xinclude and any(True for _ in tree.iter(f"{{{XI_NS}}}include")):
+        load_findings = _drop_unsafe_xincludes(tree, name, path)
+        try:
+            tree.xinclude()
+        except etree.XIncludeError as exc:
+            line = exc.error_log.last_error.line if exc.error_log else 1
+            raise XMLInputError(name, line or 1, 1, f"XInclude failed: {exc}") from None
+    return Document(path=path, tree=tree, display_name=name, load_findings=load_findings)
+
+
+@functools.lru_cache(maxsize=None)
+def xml_model_instructions(path: Path) -> tuple[dict[str, str], ...]:
+    """The pseudo-attributes of each ``<?xml-model?>`` before the root element."""
+    tree = etree.parse(str(path), safe_parser())
+    found = []
+    node = tree.getroot().getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            found.append(dict(re.findall(r'(\w+)\s*=\s*["\']([^"\']*)["\']', node.text or "")))
+        node = node.getprevious()
+    return tuple(reversed(found))

@@ -7,11 +7,15 @@ exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
+import time
+from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, report, schemas, validate
 from .errors import ExitStatus, TeiToolError
 
 
@@ -33,6 +37,93 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="tei-tool")
 def main() -> None:
     """Validate, publish and export TEI P5 scholarly editions."""
+
+
+def _schema_mapping(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    mapping = []
+    for value in values:
+        url, sep, local = value.partition("=")
+        if not sep or not url or not local:
+            raise click.BadParameter(f"expected URL=FILE, got {value!r}", param_hint="--map-schema")
+        mapping.append((url, Path(local)))
+    return tuple(mapping)
+
+
+@main.command("validate", short_help="Check TEI files: RELAX NG, Schematron, pointers, dates, lint.")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="RELAX NG schema (.rng or .rnc) to use instead of the one each file declares.")
+@click.option("--schematron", "schematron_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Schematron file to run instead of the declared ones (repeatable).")
+@click.option("--map-schema", "map_schema", multiple=True, metavar="URL=FILE",
+              help="Use a local copy for a remote schema URL (or its file name, e.g. tei_all.rng=/path/tei_all.rng); repeatable.")
+@click.option("--authority", "authorities", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Register file (listPerson, listPlace, …) whose xml:ids pointers may name (repeatable).")
+@click.option("--only", "only", multiple=True, type=click.Choice(validate.CHECKS),
+              help="Run only this check (repeatable); by default all run.")
+@click.option("--format", "output_format", type=click.Choice(report.FORMATS), default="text", show_default=True,
+              help="Output: text lines, a JSON array of findings, or GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Files checked in parallel (default: the number of CPUs).")
+@click.option("--engine", type=click.Choice(["libxml2", "native"]), default="libxml2", show_default=True,
+              help="RELAX NG engine: libxml2 (through lxml) or tei-tool's own.")
+def validate_command(paths, schema, schematron_files, map_schema, authorities, only, output_format, strict, jobs, engine):
+    """Check TEI files for well-formedness, schema validity (RELAX NG and
+    Schematron), pointer and id integrity, date values, and untagged names.
+
+    PATH may be a file, a directory (searched for *.xml) or a glob. Exit
+    status: 0 when every file is valid, 1 when any is invalid (or has
+    warnings, with --strict), 2 on usage or I/O errors.
+    """
+    options = validate.Options(
+        schema_settings=schemas.SchemaSettings(schema=schema, schematron=tuple(schematron_files), mapping=_schema_mapping(map_schema)),
+        authorities=tuple(authorities),
+        only=frozenset(only or validate.CHECKS),
+        engine=engine,
+    )
+    files = validate.expand_paths(paths)
+    summary = report.Summary()
+    started = time.perf_counter()
+    collected = []
+    tty = sys.stdout.isatty()
+    results = validate.validate_paths(files, options, jobs)
+    with _progress(results, len(files)) as results:
+        for result in results:
+            summary.add(result)
+            if output_format == "text":
+                click.echo(report.format_text(result.findings, source_line=_source_line if tty else None), nl=False)
+            else:
+                collected.extend(result.findings)
+    summary.seconds = time.perf_counter() - started
+    if output_format == "json":
+        click.echo(report.format_json(collected), nl=False)
+    elif output_format == "github":
+        click.echo(report.format_github(collected), nl=False)
+    click.echo(summary.line(), err=output_format == "json")
+    failed = summary.invalid or (strict and summary.warnings)
+    sys.exit(ExitStatus.INVALID if failed else ExitStatus.OK)
+
+
+def _progress(results, total: int):
+    """A progress bar on stderr for long runs in a terminal, else a plain pass-through."""
+    if total > 20 and sys.stderr.isatty():
+        return click.progressbar(results, length=total, label="Validating", file=sys.stderr)
+    return contextlib.nullcontext(results)
+
+
+@functools.lru_cache(maxsize=8)
+def _lines_of(file: str) -> tuple[str, ...]:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            return tuple(handle)
+    except OSError:
+        return ()
+
+
+def _source_line(file: str, line: int) -> str:
+    lines = _lines_of(file)
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 if __name__ == "__main__":

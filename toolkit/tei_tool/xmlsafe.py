@@ -37,6 +37,7 @@ def safe_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=False,
+        collect_ids=False,
     )
 
 

@@ -1,0 +1,95 @@
+"""Editorial lint: names of known entities left untagged in the running text.
+
+When the document declares ``#kirov`` and the text says "Kirov" outside any
+name element, the editor most likely missed a tag. Each finding names the
+``@ref`` to add. Derived words do not match ("Stalinist" is not "Stalin").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterator
+
+from lxml import etree
+
+from . import xmlsafe
+from .findings import Finding, Severity
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+# Entity element, its name element, and the element an untagged mention should become.
+_KINDS = (("person", "persName"), ("place", "placeName"), ("org", "orgName"))
+# Text inside these is already tagged, metadata, or not part of the reading text.
+_SKIP = {f"{TEI}{name}" for name in (
+    "persName", "placeName", "orgName", "name", "rs", "geogName", "settlement", "country", "region",
+    "surname", "forename", "roleName", "addName", "title", "bibl", "biblStruct", "ref", "ptr",
+    "surplus", "sic", "orig", "abbr", "del", "teiHeader", "standOff", "note", "speaker", "term",
+)}
+_MIN_LENGTH = 4
+
+
+def gazetteer(tree: etree._ElementTree) -> dict[str, list[tuple[str, str]]]:
+    """Surface name → ``[(element to use, entity id)]`` from the document's own lists."""
+    names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for entity_tag, name_tag in _KINDS:
+        for entity in tree.iter(f"{TEI}{entity_tag}"):
+            ident = entity.get(XML_ID)
+            if not ident:
+                continue
+            for text in _names_of(entity, name_tag):
+                if len(text) >= _MIN_LENGTH and text[0].isupper() and "," not in text:
+                    if (name_tag, ident) not in names[text]:
+                        names[text].append((name_tag, ident))
+    return dict(names)
+
+
+def _names_of(entity: etree._Element, name_tag: str) -> Iterator[str]:
+    """Full names, surnames, and for a person without a tagged surname the last word."""
+    for name in entity.iter(f"{TEI}{name_tag}", f"{TEI}surname"):
+        text = " ".join("".join(name.itertext()).split())
+        yield text
+        if name_tag == "persName" and name.tag == f"{TEI}persName" and name.find(f"{TEI}surname") is None and " " in text:
+            yield text.rsplit(" ", 1)[1]
+
+
+def _skipped(element: etree._Element) -> bool:
+    return element.tag in _SKIP or any(ancestor.tag in _SKIP for ancestor in element.iterancestors())
+
+
+def _text_pieces(root: etree._Element) -> Iterator[tuple[str, etree._Element, bool]]:
+    """Each stretch of running text with its element and whether it is a tail."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.text and not _skipped(element):
+            yield element.text, element, False
+        parent = element.getparent()
+        if element.tail and parent is not None and not _skipped(parent):
+            yield element.tail, element, True
+
+
+def _line_of(document: xmlsafe.Document, element: etree._Element, is_tail: bool, text: str, offset: int) -> int:
+    if not is_tail:
+        return (element.sourceline or 0) + text.count("\n", 0, offset)
+    following = element.getnext()
+    if following is not None and following.sourceline:
+        return following.sourceline - text.count("\n", offset)
+    return (element.sourceline or 0) + text.count("\n", 0, offset)
+
+
+def check_untagged(document: xmlsafe.Document) -> Iterator[Finding]:
+    """Warn about each untagged occurrence of a known entity name in the text."""
+    names = gazetteer(document.tree)
+    texts = document.tree.getroot().findall(f"{TEI}text")
+    if not names or not texts:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    for text_root in texts:
+        for text, element, is_tail in _text_pieces(text_root):
+            for match in pattern.finditer(text):
+                line = _line_of(document, element, is_tail, text, match.start())
+                file = document.file_of(element)
+                column = document.source_line(file, line).find(match[1]) + 1
+                suggestions = " or ".join(f'<{tag} ref="#{ident}">' for tag, ident in names[match[1]])
+                yield Finding(file, line, column, Severity.WARNING, "lint",
+                              f"'{match[1]}' is the name of a known entity but is not tagged; suggested: {suggestions}")

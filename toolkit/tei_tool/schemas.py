@@ -1,0 +1,278 @@
+"""Finding the schemas a TEI file should be checked against, and compiling them.
+
+The RELAX NG schema comes from ``--schema``, else from the file's
+``<?xml-model?>`` (local files only; a remote href is never fetched, but a
+well-known one can be mapped to a local copy), else from our own
+``schemas/tei-edition.rng``. Compiled schemas are kept per process, so a
+corpus pays for compilation once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from lxml import etree
+
+from . import resources, xmlsafe
+from .errors import SchemaError
+from .findings import Finding, Severity
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+SCH_NAMESPACES = {SCH_NS, "http://www.ascc.net/xml/schematron"}
+GUIDELINES = "https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-{}.html"
+
+
+def default_schema() -> Path:
+    return resources.schemas_dir() / "tei-edition.rng"
+
+
+def default_schematron() -> Path:
+    return resources.schemas_dir() / "tei-edition.sch"
+
+
+@dataclass
+class SchemaChoice:
+    """The schemas picked for one file, and why (warnings explain fallbacks)."""
+
+    relaxng: Path | None
+    schematron: list[Path] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SchemaSettings:
+    """What the user told us about schemas.
+
+    ``mapping`` maps remote schema URLs (or their final path segment, such as
+    ``tei_all.rng``) to local files.
+    """
+
+    schema: Path | None = None
+    schematron: tuple[Path, ...] = ()
+    mapping: tuple[tuple[str, Path], ...] = ()
+
+    def local_copy(self, href: str) -> Path | None:
+        name = href.rstrip("/").rsplit("/", 1)[-1]
+        for pattern, local in self.mapping:
+            if href == pattern or name == pattern:
+                return local
+        return None
+
+
+def _is_remote(href: str) -> bool:
+    scheme = urllib.parse.urlsplit(href).scheme
+    return len(scheme) > 1 and scheme != "file"
+
+
+def _local_path(href: str, document: Path) -> Path:
+    parsed = urllib.parse.urlsplit(href)
+    if parsed.scheme == "file":
+        return Path(urllib.parse.unquote(parsed.path))
+    return (document.parent / urllib.parse.unquote(parsed.path)).resolve()
+
+
+def choose(document: Path, settings: SchemaSettings) -> SchemaChoice:
+    """Pick the RELAX NG schema and Schematron files for ``document``."""
+    choice = SchemaChoice(relaxng=settings.schema, schematron=list(settings.schematron))
+    declared: list[dict[str, str]] = []
+    if settings.schema is None or not settings.schematron:
+        try:
+            declared = list(xmlsafe.xml_model_instructions(document.resolve()))
+        except (etree.XMLSyntaxError, OSError):
+            declared = []
+    rng_models = [m for m in declared if m.get("schematypens") == RNG_NS or m.get("href", "").endswith((".rng", ".rnc"))]
+    sch_models = [m for m in declared if m.get("schematypens") in SCH_NAMESPACES and m.get("href", "").endswith(".sch")]
+    if choice.relaxng is None:
+        for model in rng_models:
+            found = _resolve_model(model["href"], document, settings, choice)
+            if found:
+                choice.relaxng = found
+                break
+        if choice.relaxng is None:
+            choice.relaxng = default_schema()
+            if rng_models:
+                choice.warnings.append(Finding(
+                    str(document), 1, 1, Severity.WARNING, "schema",
+                    f"declared schema {rng_models[0]['href']} is not available locally; "
+                    f"checked against tei-tool's {choice.relaxng.name} instead "
+                    "(give a local copy with --schema FILE or --map-schema URL=FILE)",
+                ))
+    if not settings.schematron:
+        for model in sch_models:
+            found = _resolve_model(model["href"], document, settings, choice)
+            if found:
+                choice.schematron.append(found)
+        if not sch_models and not settings.schema and choice.relaxng == default_schema():
+            choice.schematron.append(default_schematron())
+    return choice
+
+
+def _resolve_model(href: str, document: Path, settings: SchemaSettings, choice: SchemaChoice) -> Path | None:
+    mapped = settings.local_copy(href)
+    if mapped is not None:
+        return mapped
+    if _is_remote(href):
+        return None
+    local = _local_path(href, document)
+    if local.is_file():
+        return local
+    choice.warnings.append(Finding(str(document), 1, 1, Severity.WARNING, "schema", f"declared schema {href} not found at {local}"))
+    return None
+
+
+class CompiledSchema(Protocol):
+    """What a RELAX NG engine hands back: something that checks documents."""
+
+    def validate(self, document: xmlsafe.Document) -> Iterator[Finding]: ...
+
+
+def read_schema(path: Path) -> etree._ElementTree:
+    """Parse a ``.rng`` (or convert a ``.rnc``) safely, with a located error on failure."""
+    if not path.is_file():
+        raise SchemaError(f"{path}: schema not found")
+    if path.suffix == ".rnc":
+        return _convert_compact(path)
+    try:
+        return xmlsafe.load(path, xinclude=False).tree
+    except xmlsafe.XMLInputError as exc:
+        raise SchemaError(str(exc).replace("[xml]", "[schema]")) from None
+
+
+def _convert_compact(path: Path) -> etree._ElementTree:
+    try:
+        import rnc2rng
+    except ImportError:  # pragma: no cover - rnc2rng is a declared dependency
+        raise SchemaError(f"{path}: compact-syntax schemas need the rnc2rng package") from None
+    try:
+        text = rnc2rng.dumps(rnc2rng.load(str(path)))
+    except Exception as exc:  # rnc2rng raises bare Exceptions with a located message
+        raise SchemaError(f"{path}: cannot read the compact-syntax schema: {exc}") from None
+    return xmlsafe.parse_bytes(text.encode("utf-8"), str(path), base_url=path.resolve().as_uri())
+
+
+class Libxml2Schema:
+    """RELAX NG validation by libxml2 (through lxml).
+
+    When the simplifier is available the schema is simplified once and then
+    pruned per document to the element names that occur in it: compiling
+    tei_all as shipped takes seconds, a pruned simplified form milliseconds,
+    with the same verdicts.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._simplified = _simplified(path)
+        self._whole: etree.RelaxNG | None = None
+
+    def _compiled_for(self, tree: etree._ElementTree) -> etree.RelaxNG:
+        if self._simplified is None:
+            if self._whole is None:
+                self._whole = _compile(read_schema(self.path), self.path)
+            return self._whole
+        from .relaxng.simplify import prune
+
+        names = {(etree.QName(el).namespace or "", etree.QName(el).localname) for el in tree.iter() if isinstance(el.tag, str)}
+        return _compile(prune(self._simplified, names, None), self.path)
+
+    def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
+        schema = self._compiled_for(document.tree)
+        if schema.validate(document.tree):
+            return
+        # libxml2 reports one problem several times over (the element, then
+        # its parent's content); keep the most telling message per node.
+        by_node: dict[str, list] = {}
+        for entry in schema.error_log:
+            message = _readable(entry.message)
+            if message is not None:
+                by_node.setdefault(entry.path or f"line {entry.line}", []).append((entry, message))
+        for path, entries in by_node.items():
+            entry, message = max(entries, key=lambda pair: _informativeness(pair[1]))
+            node = _node_at(document.tree, entry.path)
+            if node is not None:
+                file, line, column = document.locate(node)
+                hint = GUIDELINES.format(etree.QName(node).localname)
+            else:
+                file, line, column, hint = document.display_name, entry.line, entry.column, ""
+            yield Finding(file, line, column, Severity.ERROR, "schema", message, hint)
+
+
+def _informativeness(message: str) -> int:
+    return ("expected" in message) * 2 + ("not allowed" in message)
+
+
+def _compile(tree: etree._ElementTree, path: Path) -> etree.RelaxNG:
+    try:
+        return etree.RelaxNG(tree)
+    except etree.RelaxNGParseError as exc:
+        entry = exc.error_log.last_error if exc.error_log else None
+        where = f"{path}:{entry.line}:{entry.column or 1}" if entry else str(path)
+        raise SchemaError(f"{where}: cannot compile the RELAX NG schema: {entry.message if entry else exc}") from None
+
+
+def _simplified(path: Path) -> etree._ElementTree | None:
+    if path.suffix != ".rng":
+        return None
+    try:
+        from .relaxng.simplify import load_simplified
+    except ImportError:
+        return None
+    return load_simplified(path)
+
+
+def _node_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path)
+    except etree.XPathError:
+        return None
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+_CLARK = re.compile(r"\{[^}]*\}")
+_NOISE = ("failed to validate content", "Invalid sequence in interleave", "Extra element")
+
+
+def _readable(message: str) -> str | None:
+    """Rephrase libxml2's messages for people; drop its cascaded echoes."""
+    if any(noise in message for noise in _NOISE):
+        return None
+    message = _CLARK.sub("", message)
+    if match := re.match(r"Did not expect element (\S+) there", message):
+        return f"element `{match[1]}` not allowed here"
+    if match := re.match(r"Element (\S+): This element is not expected\. Expected is one of \( (.*) \)\.?", message):
+        expected = ", ".join(f"`{n.strip()}`" for n in match[2].split(",")[:12])
+        return f"element `{match[1]}` not allowed here; expected {expected}"
+    if match := re.match(r"Expecting an element (\S+), got nothing", message):
+        return f"element `{match[1]}` missing here"
+    if match := re.match(r"Expecting element (\S+), got (\S+)", message):
+        return f"element `{match[2]}` not allowed here; expected `{match[1]}`"
+    if match := re.match(r"Invalid attribute (\S+) for element (\S+)", message):
+        return f"attribute `{match[1]}` not allowed on element `{match[2]}`"
+    if match := re.match(r"Element (\S+) failed to validate attributes", message):
+        return f"element `{match[1]}` has a missing or invalid attribute"
+    if match := re.match(r"Element (\S+) has extra content: (\S+)", message):
+        return f"element `{match[2]}` not allowed in `{match[1]}` here"
+    if match := re.match(r"Type (\S+) doesn't allow value '(.*)'", message):
+        return f"value '{match[2]}' is not a valid {match[1]}"
+    if match := re.match(r"Error validating value ?'?(.*?)'?$", message):
+        return f"invalid value {match[1]!r}" if match[1] else "invalid value"
+    return message[:1].lower() + message[1:] if message else message
+
+
+@functools.lru_cache(maxsize=32)
+def compile_relaxng(path: Path, engine: str = "libxml2") -> CompiledSchema:
+    """Compile a RELAX NG schema once per process with the chosen engine."""
+    if engine == "libxml2":
+        return Libxml2Schema(path)
+    if engine == "native":
+        from . import relaxng
+
+        return relaxng.compile_schema(path)
+    raise SchemaError(f"unknown RELAX NG engine {engine!r} (choose libxml2 or native)")

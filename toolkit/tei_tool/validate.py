@@ -1,0 +1,146 @@
+"""Running the checks on files and collecting their findings.
+
+Each check is a generator of :class:`Finding`; this module decides which
+run, on which files, in which processes, and nothing about how findings are
+shown (that is :mod:`tei_tool.report`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import glob
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import lint, pointers, schemas, xmlsafe
+from .errors import InputNotFound, SchemaError, XMLInputError
+from .findings import Finding, Severity
+
+CHECKS = ("schema", "schematron", "pointers", "lint")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which checks to run and against what."""
+
+    schema_settings: schemas.SchemaSettings = field(default_factory=schemas.SchemaSettings)
+    authorities: tuple[Path, ...] = ()
+    only: frozenset[str] = frozenset(CHECKS)
+    engine: str = "libxml2"
+
+
+@dataclass
+class FileResult:
+    path: Path
+    findings: list[Finding]
+    seconds: float
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+
+def expand_paths(arguments: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories searched recursively for ``*.xml``, globs expanded.
+
+    Raises :class:`InputNotFound` naming the first argument that matches nothing.
+    """
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            matches = sorted(p for p in path.rglob("*.xml") if p.is_file())
+        elif path.exists():
+            matches = [path]
+        elif glob.has_magic(str(argument)):
+            matches = sorted(Path(p) for p in glob.glob(str(argument), recursive=True) if Path(p).is_file())
+        else:
+            raise InputNotFound(f"{argument}: no such file or directory")
+        if not matches:
+            raise InputNotFound(f"{argument}: no XML files found")
+        found.extend(m for m in matches if m not in found)
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _schematron_for(path: Path):
+    from . import schematron
+
+    return schematron.load_schematron(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _embedded_schematron_for(rng: Path):
+    from . import schematron
+
+    rules = schematron.embedded_schematron(rng)
+    return schematron.load_schematron(rules) if rules else None
+
+
+def _schema_findings(document: xmlsafe.Document, choice: schemas.SchemaChoice, options: Options) -> Iterator[Finding]:
+    if "schema" in options.only and choice.relaxng is not None:
+        yield from schemas.compile_relaxng(choice.relaxng.resolve(), options.engine).validate(document)
+    if "schematron" in options.only:
+        for sch in choice.schematron:
+            yield from _schematron_for(sch.resolve()).validate(document)
+        if choice.relaxng is not None and choice.relaxng.suffix == ".rng":
+            embedded = _embedded_schematron_for(choice.relaxng.resolve())
+            if embedded is not None:
+                yield from embedded.validate(document)
+
+
+def check_document(document: xmlsafe.Document, options: Options = Options()) -> list[Finding]:
+    """All findings for an already parsed document, sorted by position."""
+    findings = list(document.load_findings)
+    wants_schemas = options.only & {"schema", "schematron"}
+    if wants_schemas:
+        choice = schemas.choose(document.path, options.schema_settings)
+        findings.extend(choice.warnings)
+        try:
+            findings.extend(_schema_findings(document, choice, options))
+        except SchemaError as exc:
+            if options.schema_settings.schema is not None:
+                raise
+            findings.append(Finding(document.display_name, 1, 1, Severity.ERROR, "schema", f"declared schema unusable: {exc}"))
+    if "pointers" in options.only:
+        findings.extend(pointers.check_all(document, pointers.Authorities(options.authorities)))
+    if "lint" in options.only:
+        findings.extend(lint.check_untagged(document))
+    return sorted(set(findings), key=lambda f: (f.file != document.display_name, f.file, f.line, f.column, f.rule, f.message))
+
+
+def validate_file(path: str | Path, options: Options = Options()) -> list[Finding]:
+    """Check one file; malformed XML becomes an ``[xml]`` finding, not an exception."""
+    path = Path(path)
+    try:
+        document = xmlsafe.load(path)
+    except XMLInputError as exc:
+        return [Finding(exc.file, exc.line, exc.column, Severity.ERROR, "xml", exc.message)]
+    return check_document(document, options)
+
+
+def _timed(path: Path, options: Options) -> FileResult:
+    started = time.perf_counter()
+    findings = validate_file(path, options)
+    return FileResult(path, findings, time.perf_counter() - started)
+
+
+def validate_paths(paths: list[Path], options: Options = Options(), jobs: int | None = None) -> Iterator[FileResult]:
+    """Check many files, in parallel processes when worth it, in the order given.
+
+    A schema passed explicitly is compiled up front, so a broken one stops the
+    run before any file is checked (and each worker compiles it once).
+    """
+    if options.schema_settings.schema is not None and "schema" in options.only:
+        schemas.compile_relaxng(options.schema_settings.schema.resolve(), options.engine)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(paths) < 4:
+        for path in paths:
+            yield _timed(path, options)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        yield from pool.map(_timed, paths, [options] * len(paths), chunksize=1)

@@ -1,0 +1,69 @@
+"""On-disk cache for work derived from a schema and the files it includes.
+
+An entry is valid while every file it was built from has the content it
+had then, so the key is the SHA-256 of all of them.  A small index file,
+keyed by the main schema's path and content, lists those files; the data
+file is named after the combined hash.  Writes go to a temporary file that
+is renamed into place, so readers never see half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("TEI_TOOL_CACHE_DIR") or Path.home() / ".cache" / "tei-tool"
+    return Path(base) / "relaxng"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _combined(hashes: list[list[str]]) -> str:
+    return hashlib.sha256(json.dumps(hashes).encode()).hexdigest()
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Path]]]) -> bytes:
+    """The bytes ``build`` makes for schema ``path``, from the cache when still valid.
+
+    ``build`` returns the data and every file it read.  ``kind`` keeps
+    different products of one schema apart.  Cache failures (read-only
+    home, full disk) only cost time.
+    """
+    path = Path(path).resolve()
+    directory = cache_dir()
+    index_key = hashlib.sha256(f"{kind}\0{path}\0{_sha256(path)}".encode()).hexdigest()
+    index = directory / f"{index_key}.deps"
+    try:
+        hashes = json.loads(index.read_text())
+        if all(_sha256(Path(name)) == digest for name, digest in hashes):
+            return (directory / f"{_combined(hashes)}.{kind}").read_bytes()
+    except (OSError, ValueError):
+        pass
+    data, files = build()
+    hashes = [[str(f), _sha256(f)] for f in dict.fromkeys([path, *files])]
+    try:
+        _write_atomically(directory / f"{_combined(hashes)}.{kind}", data)
+        _write_atomically(index, json.dumps(hashes).encode())
+    except OSError:
+        pass
+    return data

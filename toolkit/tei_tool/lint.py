@@ -68,13 +68,32 @@ def _text_pieces(root: etree._Element) -> Iterator[tuple[str, etree._Element, bo
             yield element.tail, element, True
 
 
-def _line_of(document: xmlsafe.Document, element: etree._Element, is_tail: bool, text: str, offset: int) -> int:
-    if not is_tail:
-        return (element.sourceline or 0) + text.count("\n", 0, offset)
-    following = element.getnext()
-    if following is not None and following.sourceline:
-        return following.sourceline - text.count("\n", offset)
-    return (element.sourceline or 0) + text.count("\n", 0, offset)
+def _position(document: xmlsafe.Document, element: etree._Element, is_tail: bool, text: str, offset: int) -> tuple[str, int, int]:
+    """File, line and column of ``text[offset]``, a piece of ``element``'s text or tail."""
+    file, start_line, start_column = document.locate(element)
+    newline = text.rfind("\n", 0, offset)
+    if is_tail:
+        following = element.getnext()
+        if following is not None and following.sourceline:
+            line = following.sourceline - text.count("\n", offset)
+        else:
+            line = start_line + text.count("\n", 0, offset)
+    else:
+        line = start_line + text.count("\n", 0, offset)
+    if newline >= 0:
+        return file, line, offset - newline
+    source = document.source_line(file, line)
+    if is_tail:
+        end_tag = source.find(f"</{_qualified(element)}>", max(start_column - 1, 0))
+        begin = end_tag + len(_qualified(element)) + 3 if end_tag >= 0 and line == start_line else -1
+    else:
+        begin = source.find(">", max(start_column - 1, 0)) + 1
+    return file, line, (begin + offset + 1) if begin > 0 else 0
+
+
+def _qualified(element: etree._Element) -> str:
+    local = etree.QName(element).localname
+    return f"{element.prefix}:{local}" if element.prefix else local
 
 
 def check_untagged(document: xmlsafe.Document) -> Iterator[Finding]:
@@ -87,9 +106,7 @@ def check_untagged(document: xmlsafe.Document) -> Iterator[Finding]:
     for text_root in texts:
         for text, element, is_tail in _text_pieces(text_root):
             for match in pattern.finditer(text):
-                line = _line_of(document, element, is_tail, text, match.start())
-                file = document.file_of(element)
-                column = document.source_line(file, line).find(match[1]) + 1
+                file, line, column = _position(document, element, is_tail, text, match.start())
                 suggestions = " or ".join(f'<{tag} ref="#{ident}">' for tag, ident in names[match[1]])
                 yield Finding(file, line, column, Severity.WARNING, "lint",
                               f"'{match[1]}' is the name of a known entity but is not tagged; suggested: {suggestions}")

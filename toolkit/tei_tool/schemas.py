@@ -194,6 +194,8 @@ class Libxml2Schema:
         for path, entries in by_node.items():
             entry, message = max(entries, key=lambda pair: _informativeness(pair[1]))
             node = _node_at(document.tree, entry.path)
+            if node is not None and message == _INCOMPLETE:
+                message = f"element `{etree.QName(node).localname}` is incomplete: a required child element is missing"
             if node is not None:
                 file, line, column = document.locate(node)
                 hint = GUIDELINES.format(etree.QName(node).localname)
@@ -235,6 +237,7 @@ def _node_at(tree: etree._ElementTree, path: str | None) -> etree._Element | Non
     return found[0] if found and isinstance(found[0], etree._Element) else None
 
 
+_INCOMPLETE = "expecting an element , got nothing"  # libxml2 leaves the name out
 _CLARK = re.compile(r"\{[^}]*\}")
 _NOISE = ("failed to validate content", "Invalid sequence in interleave", "Extra element")
 

@@ -129,6 +129,7 @@ class Document:
     tree: etree._ElementTree
     display_name: str = ""
     load_findings: list[Finding] = field(default_factory=list)
+    included_from: dict[etree._Element, str] = field(default_factory=dict, repr=False)
     _lines_by_file: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -140,13 +141,10 @@ class Document:
 
     def file_of(self, node: etree._Element) -> str:
         """The file a node came from (differs from the document after XInclude)."""
-        base = node.base if isinstance(node, etree._Element) else None
-        if not base:
-            return self.display_name
-        local = Path(urllib.parse.unquote(urllib.parse.urlsplit(base).path))
-        if local.resolve() == self.path.resolve():
-            return self.display_name
-        return str(local) if local.exists() else self.display_name
+        for candidate in (node, *node.iterancestors()):
+            if candidate in self.included_from:
+                return self.included_from[candidate]
+        return self.display_name
 
     def _source_lines(self, file: str) -> list[str]:
         if file not in self._lines_by_file:
@@ -236,14 +234,55 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
         raise XMLInputError(name, 0, 0, f"cannot read: {exc.strerror or exc}") from None
     tree = parse_bytes(data, name, base_url=path.resolve().as_uri())
     load_findings: list[Finding] = []
+    included_from: dict[etree._Element, str] = {}
     if xinclude and any(True for _ in tree.iter(f"{{{XI_NS}}}include")):
         load_findings = _drop_unsafe_xincludes(tree, name, path)
-        try:
-            tree.xinclude()
-        except etree.XIncludeError as exc:
-            line = exc.error_log.last_error.line if exc.error_log else 1
-            raise XMLInputError(name, line or 1, 1, f"XInclude failed: {exc}") from None
-    return Document(path=path, tree=tree, display_name=name, load_findings=load_findings)
+        included_from = _apply_xinclude(tree, name, path)
+    return Document(path=path, tree=tree, display_name=name, load_findings=load_findings, included_from=included_from)
+
+
+_MARK = "tei-tool-xinclude"
+
+
+def _display_path(path: Path) -> str:
+    """A path as users typed it: relative to the working directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _apply_xinclude(tree: etree._ElementTree, file: str, source: Path) -> dict[etree._Element, str]:
+    """Run XInclude and remember which file each included element came from.
+
+    libxml2 records the origin (``xml:base``) only when the included file is
+    in another directory, so each ``xi:include`` is bracketed by marker
+    processing instructions first and the included elements are collected
+    between them afterwards.
+    """
+    for inc in tree.iter(f"{{{XI_NS}}}include"):
+        target = (source.parent / urllib.parse.unquote(inc.get("href", "").split("#")[0])).resolve()
+        start = etree.ProcessingInstruction(_MARK, _display_path(target) if inc.get("href") else file)
+        start.tail = inc.tail
+        inc.tail = None
+        inc.addprevious(start)
+        inc.addnext(etree.ProcessingInstruction(_MARK))
+    try:
+        tree.xinclude()
+    except etree.XIncludeError as exc:
+        line = exc.error_log.last_error.line if exc.error_log else 1
+        raise XMLInputError(file, line or 1, 1, f"XInclude failed: {exc}") from None
+    origins: dict[etree._Element, str] = {}
+    for start in [pi for pi in tree.iter(etree.ProcessingInstruction) if pi.target == _MARK and pi.text]:
+        node = start.getnext()
+        while node is not None and not (isinstance(node, etree._ProcessingInstruction) and node.target == _MARK):
+            if isinstance(node.tag, str):
+                origins[node] = start.text
+            node = node.getnext()
+        if node is not None:
+            _remove_keeping_tail(node)
+        _remove_keeping_tail(start)
+    return origins
 
 
 @functools.lru_cache(maxsize=None)

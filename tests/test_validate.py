@@ -1,0 +1,181 @@
+"""tei-tool validate: every check has fixtures that fail and pass it, and the CLI's contract."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tei_tool import pointers, report, schemas, validate, xmlsafe
+from tei_tool.cli import main
+from tei_tool.errors import InputNotFound
+from tei_tool.findings import Severity
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+MINI_RNG = FIXTURES / "mini.rng"
+NAMED = re.compile(r"^(?P<name>.+)\.(?P<count>\d+)-(?P<rule>[a-z]+)\.xml$")
+LOCAL_CHECKS = validate.Options(
+    schema_settings=schemas.SchemaSettings(schema=MINI_RNG),
+    only=frozenset({"schema", "pointers", "lint"}),
+)
+
+
+def _named_fixtures() -> list:
+    params = []
+    for path in sorted(FIXTURES.glob("*.xml")):
+        match = NAMED.match(path.name)
+        if match:
+            params.append(pytest.param(path, match["rule"], int(match["count"]), id=path.name))
+    return params
+
+
+@pytest.mark.parametrize("path, rule, count", _named_fixtures())
+def test_fixture_produces_the_findings_its_name_promises(path, rule, count):
+    findings = validate.validate_file(path, LOCAL_CHECKS)
+    if rule == "error":
+        assert [f for f in findings if f.is_error] == []
+    else:
+        assert len([f for f in findings if f.rule == rule]) == count, findings
+
+
+def test_findings_carry_real_lines_and_columns():
+    [finding] = [f for f in validate.validate_file(FIXTURES / "dangling-ref.1-pointer.xml", LOCAL_CHECKS) if f.rule == "pointer"]
+    line = (FIXTURES / "dangling-ref.1-pointer.xml").read_text().splitlines()[finding.line - 1]
+    assert line[finding.column - 1:].startswith('ref="#stalin"')
+
+
+def test_schema_error_points_at_the_offending_start_tag_and_links_the_guidelines():
+    [finding] = [f for f in validate.validate_file(FIXTURES / "schema-misplaced.1-schema.xml", LOCAL_CHECKS) if f.rule == "schema"]
+    line = (FIXTURES / "schema-misplaced.1-schema.xml").read_text().splitlines()[finding.line - 1]
+    assert line[finding.column - 1:].startswith("<persName")
+    assert "persName" in finding.message and "not allowed" in finding.message
+    assert finding.hint.endswith("ref-persName.html")
+
+
+def test_schema_error_says_what_was_expected(tmp_path):
+    broken = tmp_path / "broken.xml"
+    broken.write_text((FIXTURES / "valid.0-error.xml").read_text().replace("<title>Fixture</title>", ""))
+    [finding] = [f for f in validate.validate_file(broken, LOCAL_CHECKS) if f.rule == "schema"]
+    assert "`titleStmt`" in finding.message and "missing" in finding.message
+
+
+def test_duplicate_id_names_the_first_use():
+    [finding] = [f for f in validate.validate_file(FIXTURES / "duplicate-id.1-id.xml", LOCAL_CHECKS) if f.rule == "id"]
+    assert "first used on line 7" in finding.message
+
+
+def test_lint_suggests_the_ref_and_ignores_derived_words():
+    findings = [f for f in validate.validate_file(FIXTURES / "untagged-name.2-lint.xml", LOCAL_CHECKS) if f.rule == "lint"]
+    assert all(f.severity is Severity.WARNING and '<persName ref="#kirov">' in f.message for f in findings)
+    assert not any("Kirovsk" in f.message for f in findings)
+
+
+def test_authority_file_resolves_pointers_into_registers(tmp_path):
+    document = tmp_path / "letter.xml"
+    document.write_text((FIXTURES / "dangling-ref.1-pointer.xml").read_text().replace("#stalin", "#molotov"))
+    without = [f for f in validate.validate_file(document, LOCAL_CHECKS) if f.rule == "pointer"]
+    assert without and "--authority" in without[0].message
+    options = validate.Options(schema_settings=LOCAL_CHECKS.schema_settings, only=LOCAL_CHECKS.only, authorities=(FIXTURES / "register.xml",))
+    assert [f for f in validate.validate_file(document, options) if f.rule == "pointer"] == []
+
+
+def test_xinclude_findings_are_reported_in_the_included_file():
+    findings = validate.validate_file(FIXTURES / "xinclude" / "main.xml", validate.Options(only=frozenset({"pointers"})))
+    [finding] = findings
+    assert finding.file.endswith("part.xml") and finding.line == 3
+    assert finding.column == 24  # the @ref attribute of <persName> on that line
+
+
+@pytest.mark.parametrize("value, valid", [
+    ("1934", True), ("1934-12", True), ("1934-12-01", True), ("-0044-03-15", True), ("--12-25", True),
+    ("1934-13", False), ("1934-02-30", False), ("1934-2-3", False), ("1 December 1934", False), ("1934-12-01 ", False),
+])
+def test_w3c_date_values(value, valid):
+    assert (pointers.parse_temporal(value) is not None) is valid
+
+
+def test_xxe_content_never_appears_in_any_output():
+    runner = CliRunner()
+    for fmt in report.FORMATS:
+        result = runner.invoke(main, ["validate", "--format", fmt, str(FIXTURES / "xxe.1-xml.xml")])
+        assert "TOP-SECRET-CONTENT" not in result.output
+        assert result.exit_code == 1
+
+
+def test_entity_bomb_is_refused_quickly():
+    started = time.perf_counter()
+    [finding] = validate.validate_file(FIXTURES / "entity-bomb.1-xml.xml", LOCAL_CHECKS)
+    assert time.perf_counter() - started < 1.0
+    assert finding.rule == "xml" and "amplification" in finding.message
+
+
+def test_missing_path_is_a_usage_error():
+    with pytest.raises(InputNotFound):
+        validate.expand_paths([FIXTURES / "no-such-file.xml"])
+    result = CliRunner().invoke(main, ["validate", str(FIXTURES / "no-such-file.xml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_schema_is_an_io_error(tmp_path):
+    bad = tmp_path / "bad.rng"
+    bad.write_text("<grammar xmlns='http://relaxng.org/ns/structure/1.0'><start><ref name='nothing'/></start></grammar>")
+    result = CliRunner().invoke(main, ["validate", "--schema", str(bad), str(FIXTURES / "valid.0-error.xml")])
+    assert result.exit_code == 2
+    assert "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_directory_with_one_bad_file_checks_all_and_fails(tmp_path):
+    for name in ("valid.0-error.xml", "unreferenced.1-unreferenced.xml", "mini.rng"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    (tmp_path / "broken.xml").write_bytes((FIXTURES / "malformed.1-xml.xml").read_bytes())
+    result = CliRunner().invoke(main, ["validate", "--schema", str(MINI_RNG), "--only", "schema", "--only", "pointers", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "broken.xml:3:33: error: [xml]" in result.output
+    assert "3 files checked: 2 valid, 1 invalid" in result.output
+
+
+def test_json_and_github_formats():
+    args = ["validate", "--schema", str(MINI_RNG), "--only", "pointers", str(FIXTURES / "dangling-list.2-pointer.xml")]
+    result = CliRunner().invoke(main, [*args, "--format", "json"])
+    findings = json.loads(result.stdout)
+    assert [f["rule"] for f in findings] == ["pointer", "pointer"]
+    assert set(findings[0]) == {"file", "line", "column", "severity", "rule", "message"}
+    github = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
+    assert github.startswith("::error file=") and ",line=7,col=20,title=pointer::" in github
+
+
+def test_strict_turns_warnings_into_failure():
+    args = ["validate", "--schema", str(MINI_RNG), "--only", "lint", str(FIXTURES / "untagged-name.2-lint.xml")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 1
+
+
+def test_repeated_messages_are_grouped():
+    findings = validate.validate_file(FIXTURES / "dangling-list.2-pointer.xml", LOCAL_CHECKS) * 5
+    text = report.format_text(findings)
+    assert "more like this" in text
+    assert len(text.splitlines()) < len(findings)
+
+
+def test_parallel_output_order_equals_serial():
+    files = validate.expand_paths([FIXTURES])
+    serial = [(r.path, r.findings) for r in validate.validate_paths(files, LOCAL_CHECKS, jobs=1)]
+    parallel = [(r.path, r.findings) for r in validate.validate_paths(files, LOCAL_CHECKS, jobs=2)]
+    assert serial == parallel
+
+
+def test_remote_schema_is_never_fetched_and_falls_back_with_a_warning(tmp_path):
+    document = tmp_path / "remote.xml"
+    text = (FIXTURES / "valid.0-error.xml").read_text().replace('href="mini.rng"', 'href="https://example.org/schema/tei_all.rng"')
+    document.write_text(text)
+    choice = schemas.choose(document, schemas.SchemaSettings())
+    assert choice.relaxng == schemas.default_schema()
+    assert "not available locally" in choice.warnings[0].message
+    mapped = schemas.choose(document, schemas.SchemaSettings(mapping=(("tei_all.rng", MINI_RNG),)))
+    assert mapped.relaxng == MINI_RNG and not mapped.warnings

@@ -1,0 +1,641 @@
+"""The entity index: the one answer to "what is a mention of whom".
+
+Every output that lists or counts persons, places, organisations, works,
+dates or quotations (the ``entities`` export, the HTML registers, the PDF
+index) reads it from :func:`build_index`, so counts agree everywhere.
+
+What counts (the rules, also documented in the README):
+
+* **Entries** are ``person``/``personGrp`` (persons), ``place`` (places),
+  ``org`` (orgs) and ``bibl``/``biblStruct``/``biblFull`` (works) carrying an
+  ``xml:id``, wherever they are: ``standOff``, ``back``, the header
+  (``particDesc``, ``settingDesc``, ``sourceDesc``) or the body.
+* **The text** is everything inside ``text`` except register apparatus
+  (``listPerson``, ``listPlace``, ``listOrg``, ``listBibl``, ``listEvent``,
+  ``listRelation``, ``listObject``, ``listNym``). The header is not text.
+* A **mention** is an element of the text with a pointer (each token of
+  ``@ref``, else ``@key``; ``@target`` of ``ref``/``ptr``; ``@source`` of
+  ``quote``/``q``/``said``/``cit``) that resolves to an entry. A pointer that
+  resolves to nothing still counts as an *unresolved* mention when the
+  element names something (``persName``, ``placeName``, ``geogName``,
+  ``orgName``, ``title``, ``rs``/``name`` with a recognised ``@type``, or
+  quotation sources). A naming element with no pointer at all counts as an
+  *unlinked* mention, grouped by its surface form.
+* ``@who`` (on ``sp``, ``u``, ``said``, ``q``, ``quote``) attributes speech;
+  it is counted as *speeches*, not as a mention, because the person is not
+  named in the text at that point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+from . import xmlsafe
+from .xmlsafe import TEI_NS, XML_NS, Document
+
+TEI = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
+
+ENTITY_KINDS = ("persons", "places", "orgs", "works")
+RECORD_KINDS = ("persons", "places", "orgs", "dates", "quotes", "works")
+
+#: Elements whose ``xml:id`` (or position) identifies the location of a mention.
+LOCATION_ELEMENTS = frozenset(
+    "p ab l head item label note cell stage speaker dateline salute signed byline trailer titlePart".split()
+)
+REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation", "listObject", "listNym")
+ENTRY_KINDS = {
+    "person": "persons",
+    "personGrp": "persons",
+    "place": "places",
+    "org": "orgs",
+    "bibl": "works",
+    "biblStruct": "works",
+    "biblFull": "works",
+}
+NAMING_KINDS = {"persName": "persons", "placeName": "places", "geogName": "places", "orgName": "orgs", "title": "works"}
+RS_TYPE_KINDS = {
+    **dict.fromkeys(("person", "persname", "people", "personGrp", "persongrp", "character"), "persons"),
+    **dict.fromkeys(("place", "placename", "settlement", "city", "country", "region", "geogname"), "places"),
+    **dict.fromkeys(("org", "orgname", "organisation", "organization", "institution"), "orgs"),
+    **dict.fromkeys(("work", "bibl", "title", "book"), "works"),
+}
+QUOTE_ELEMENTS = ("quote", "q", "said")
+SPEECH_ELEMENTS = ("sp", "u", "said", "q", "quote")
+SKIPPED_IN_READING = frozenset(("note", "del", "surplus", "fw", "figDesc"))
+_MARK = "\0"
+READING_PREFERENCE = ("corr", "reg", "expan", "ex", "supplied", "unclear")
+PREFERRED_NAME_TYPES = ("", "pref", "preferred", "main", "reg", "full", "standard")
+
+STATUS_REGISTERED = "registered"
+STATUS_UNRESOLVED = "unresolved"
+STATUS_UNLINKED = "unlinked"
+
+_CANDIDATES = etree.XPath(
+    "//tei:text//*[@ref or @key or @target or @source or @who"
+    " or self::tei:persName or self::tei:placeName or self::tei:geogName or self::tei:orgName"
+    " or self::tei:title or self::tei:rs or self::tei:name or self::tei:date"
+    " or self::tei:quote or self::tei:q or self::tei:said]"
+    "[not(" + " or ".join(f"ancestor::tei:{name}" for name in REGISTER_LISTS) + ")]",
+    namespaces={"tei": TEI_NS},
+)
+_ENTRIES = etree.XPath(
+    " | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_KINDS),
+    namespaces={"tei": TEI_NS},
+)
+_WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
+
+
+@dataclass
+class Located:
+    """Where something is: file (as given), :func:`location_id` and line."""
+
+    file: str
+    location: str
+    line: int
+
+
+@dataclass
+class Mention(Located):
+    """One place in the text where an entity is named or cited."""
+
+    surface: str
+
+
+@dataclass
+class Entity:
+    """A person, place, organisation or work, with its register data and mentions.
+
+    ``status`` says how it is known: ``registered`` (an entry with that
+    ``xml:id`` exists), ``unresolved`` (pointers name it but no entry
+    exists) or ``unlinked`` (names without any pointer, grouped by form).
+    """
+
+    kind: str
+    id: str
+    status: str
+    name: str = ""
+    other_names: list[str] = field(default_factory=list)
+    type: str = ""
+    forename: str = ""
+    surname: str = ""
+    birth: str = ""
+    death: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str = ""
+    note: str = ""
+    authority: dict[str, list[str]] = field(default_factory=dict)
+    defined_in: str = ""
+    mentions: list[Mention] = field(default_factory=list)
+    speeches: int = 0
+    _entry: etree._Element | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The id, or the name for an unlinked entity."""
+        return self.id or self.name
+
+    @property
+    def surface_forms(self) -> list[str]:
+        """Distinct forms used in the text, in order of first use."""
+        return list(dict.fromkeys(m.surface for m in self.mentions if m.surface))
+
+    def mentions_per_file(self, files: Iterable[str]) -> dict[str, int]:
+        counts = {file: 0 for file in files}
+        for mention in self.mentions:
+            counts[mention.file] += 1
+        return {file: n for file, n in counts.items() if n}
+
+
+@dataclass
+class DateRecord(Located):
+    """A ``date`` in the text with its normalised value and context."""
+
+    text: str
+    when: str = ""
+    from_: str = ""
+    to: str = ""
+    not_before: str = ""
+    not_after: str = ""
+    context: str = ""
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuoteRecord(Located):
+    """A ``quote``, ``q`` or ``said`` in the text with who said it and where it comes from."""
+
+    element: str
+    text: str
+    speaker_id: str = ""
+    speaker: str = ""
+    work_id: str = ""
+    work: str = ""
+
+    @property
+    def words(self) -> int:
+        return sum(1 for token in self.text.split() if any(ch.isalnum() for ch in token))
+
+
+@dataclass
+class EntityIndex:
+    """Everything :func:`build_index` found, in deterministic order."""
+
+    files: list[str]
+    entities: dict[tuple[str, str], Entity]
+    dates: list[DateRecord]
+    quotes: list[QuoteRecord]
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        """Entities of one kind to export: entries of the input files, and anything mentioned.
+
+        Sorted by id; entities without id (unlinked names) follow, by name.
+        """
+        chosen = [
+            e for e in self.entities.values()
+            if e.kind == kind and (e.defined_in in self.files or e.mentions or e.speeches)
+        ]
+        return sorted(chosen, key=lambda e: (not e.id, e.id, e.name))
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id (of any kind), if any."""
+        for kind in ENTITY_KINDS:
+            if (found := self.entities.get((kind, entity_id))) is not None:
+                return found
+        return None
+
+
+def localname(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reading_text(element: etree._Element) -> str:
+    """The text a reader of the edition sees, whitespace-normalised.
+
+    Notes, deletions, surplus text and forme work are left out; of a
+    ``choice`` the corrected/regularised/expanded reading is taken; a line
+    or page break or a ``space`` is a space unless it has ``@break="no"``.
+    """
+    parts: list[str] = []
+    _collect_reading(element, parts)
+    return normalise_space("".join(parts))
+
+
+def _collect_reading(element: etree._Element, parts: list[str], mark: etree._Element | None = None) -> None:
+    """Append the reading text of ``element`` to ``parts``; ``mark`` is framed by NUL characters."""
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tail = child.tail or ""
+        name = localname(child)
+        if child is mark:
+            parts.append(_MARK)
+            _collect_reading(child, parts)
+            parts.append(_MARK)
+        elif not name:
+            pass
+        elif name == "choice":
+            if (chosen := _preferred_reading(child)) is not None:
+                _collect_reading(chosen, parts, mark)
+        elif name in ("lb", "pb", "cb", "space"):
+            if child.get("break") == "no":
+                if parts:
+                    parts[-1] = parts[-1].rstrip()
+                tail = tail.lstrip()
+            else:
+                parts.append(" ")
+        elif name not in SKIPPED_IN_READING:
+            _collect_reading(child, parts, mark)
+        parts.append(tail)
+
+
+def _preferred_reading(choice: etree._Element) -> etree._Element | None:
+    options = [child for child in choice if isinstance(child.tag, str)]
+    for wanted in READING_PREFERENCE:
+        for option in options:
+            if localname(option) == wanted:
+                return option
+    return options[0] if options else None
+
+
+class _Positions:
+    """1-based index of each TEI element among same-named elements, per document."""
+
+    def __init__(self, root: etree._Element):
+        self._root = root
+        self._by_name: dict[str, dict[etree._Element, int]] = {}
+
+    def index(self, element: etree._Element) -> int:
+        name = localname(element)
+        if name not in self._by_name:
+            self._by_name[name] = {e: n for n, e in enumerate(self._root.iter(TEI + name), 1)}
+        return self._by_name[name].get(element, 0)
+
+
+def location_block(element: etree._Element) -> etree._Element:
+    """The nearest ancestor-or-self in :data:`LOCATION_ELEMENTS`, else the element itself."""
+    node = element
+    while node is not None:
+        if isinstance(node.tag, str) and node.tag.startswith(TEI) and localname(node) in LOCATION_ELEMENTS:
+            return node
+        node = node.getparent()
+    return element
+
+
+def location_id(element: etree._Element, positions: _Positions | None = None) -> str:
+    """The permalink id of the passage an element is in.
+
+    The passage is the nearest ancestor-or-self that is one of
+    :data:`LOCATION_ELEMENTS` (``p``, ``ab``, ``l``, ``head``, ``item``,
+    ``note``, …), or the element itself when there is none. Its id is its
+    ``xml:id`` if it has one, else ``"{localname}-{n}"`` where ``n`` is its
+    1-based position among all TEI elements of that local name in the whole
+    document, in document order (XSLT: ``xsl:number level="any"``), e.g.
+    ``p-12``. The HTML edition uses the same ids for its anchors.
+    """
+    block = location_block(element)
+    if block.get(XML_ID):
+        return block.get(XML_ID)
+    positions = positions or _Positions(element.getroottree().getroot())
+    return f"{localname(block)}-{positions.index(block)}"
+
+
+class _Registry:
+    """Entries by id and by authority URI, so pointers of every style resolve."""
+
+    def __init__(self) -> None:
+        self.entities: dict[tuple[str, str], Entity] = {}
+        self._by_id: dict[str, Entity] = {}
+        self._by_uri: dict[str, Entity] = {}
+
+    def add_entry(self, entry: etree._Element, kind: str, file: str) -> None:
+        entity_id = entry.get(XML_ID)
+        found = self.entities.get((kind, entity_id))
+        if found is None:
+            found = self.entities[(kind, entity_id)] = Entity(kind, entity_id, STATUS_REGISTERED, defined_in=file, _entry=entry)
+            self._by_id.setdefault(entity_id, found)
+        _describe(found, entry)
+        for scheme, values in found.authority.items():
+            for value in values:
+                self._by_uri.setdefault(_authority_key(scheme, value), found)
+
+    def resolve(self, token: str) -> Entity | None:
+        if token.startswith("#"):
+            return self._by_id.get(token[1:])
+        if "://" in token:
+            found = self._by_uri.get(_authority_key("", token))
+            fragment = token.rpartition("#")[2] if "#" in token else ""
+            return found or (self._by_id.get(fragment) if fragment else None)
+        return self._by_id.get(token)
+
+    def unresolved(self, kind: str, token: str) -> Entity:
+        key = token[1:] if token.startswith("#") else token
+        return self.entities.setdefault((kind, key), Entity(kind, key, STATUS_UNRESOLVED))
+
+    def unlinked(self, kind: str, surface: str) -> Entity:
+        return self.entities.setdefault((kind, "\0" + surface), Entity(kind, "", STATUS_UNLINKED, name=surface))
+
+
+def _authority_key(scheme: str, value: str) -> str:
+    """One spelling for an authority identifier, whether written as URI or bare id."""
+    value = value.strip()
+    if match := _WIKIDATA.search(value):
+        return "wikidata:" + match.group(1).upper()
+    if scheme == "wikidata" and re.fullmatch(r"[Qq]\d+", value):
+        return "wikidata:" + value.upper()
+    if "://" in value:
+        value = value.split("://", 1)[1].lower()
+        return value.removeprefix("www.").rstrip("/")
+    return f"{scheme}:{value}"
+
+
+def _children(element: etree._Element, *names: str) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str) and localname(child) in names]
+
+
+def _preferred(names: list[etree._Element]) -> etree._Element | None:
+    for wanted in PREFERRED_NAME_TYPES:
+        for name in names:
+            if (name.get("type") or "") == wanted:
+                return name
+    return names[0] if names else None
+
+
+def _person_name(name: etree._Element) -> tuple[str, str, str]:
+    """(display name, forenames, surnames) of a ``persName``."""
+    forename = " ".join(reading_text(e) for e in name.iter(TEI + "forename"))
+    surname = " ".join(reading_text(e) for e in name.iter(TEI + "surname"))
+    if forename or surname:
+        return normalise_space(f"{forename} {surname}"), forename, surname
+    return reading_text(name), "", ""
+
+
+def _event_date(event: etree._Element | None) -> str:
+    """The date of a ``birth``/``death``: ISO value(s) if given, else the words."""
+    if event is None:
+        return ""
+    for carrier in [event, *event.iter(TEI + "date")]:
+        if value := _iso_value(carrier):
+            return value
+    dates = list(event.iter(TEI + "date"))
+    return reading_text(dates[0] if dates else event)
+
+
+def _iso_value(element: etree._Element) -> str:
+    values = _date_attributes(element)
+    if values["when"]:
+        return values["when"]
+    for start, end in (("from", "to"), ("not_before", "not_after")):
+        if values[start] or values[end]:
+            return f"{values[start] or '..'}/{values[end] or '..'}"
+    return ""
+
+
+def _date_attributes(element: etree._Element) -> dict[str, str]:
+    """when/from/to/notBefore/notAfter, falling back to their ``-iso`` variants."""
+    return {
+        key: (element.get(attribute) or element.get(attribute + "-iso") or "").strip()
+        for key, attribute in (("when", "when"), ("from", "from"), ("to", "to"), ("not_before", "notBefore"), ("not_after", "notAfter"))
+    }
+
+
+def _coordinates(place: etree._Element) -> tuple[float | None, float | None]:
+    """Latitude and longitude from the first ``location/geo`` ("lat long", decimal comma allowed)."""
+    for location in _children(place, "location"):
+        for geo in _children(location, "geo"):
+            text = (geo.text or "").strip()
+            tokens = text.split() if len(text.split()) == 2 else re.split(r"\s*,\s*", text)
+            try:
+                latitude, longitude = (float(t.replace(",", ".")) for t in tokens)
+            except ValueError:
+                continue
+            return latitude, longitude
+    return None, None
+
+
+def _authority_ids(entry: etree._Element) -> dict[str, list[str]]:
+    """``idno`` values by type; a URL/URI idno is filed under its ``@subtype``."""
+    found: dict[str, list[str]] = {}
+    for idno in _children(entry, "idno"):
+        value = normalise_space(idno.text or "")
+        kind = (idno.get("type") or "").strip().lower()
+        if kind in ("url", "uri") and idno.get("subtype"):
+            kind = idno.get("subtype").strip().lower()
+        if value:
+            found.setdefault(kind or "idno", []).append(value)
+    return found
+
+
+def _describe(entity: Entity, entry: etree._Element) -> None:
+    """Fill what the entity does not know yet from a register entry."""
+    element_name = localname(entry)
+    names: list[str] = []
+    if entity.kind == "persons":
+        persnames = _children(entry, "persName", "name")
+        chosen = _preferred(persnames)
+        if chosen is not None:
+            display, forename, surname = _person_name(chosen)
+            entity.name = entity.name or display
+            entity.forename = entity.forename or forename
+            entity.surname = entity.surname or surname
+        names = [_person_name(n)[0] for n in persnames]
+        entity.birth = entity.birth or _event_date(next(iter(_children(entry, "birth")), None))
+        entity.death = entity.death or _event_date(next(iter(_children(entry, "death")), None))
+        entity.type = entity.type or ("group" if element_name == "personGrp" else entry.get("role") or "")
+    elif entity.kind in ("places", "orgs"):
+        wanted = ("placeName", "geogName", "settlement", "region", "country", "bloc", "district", "name") if entity.kind == "places" else ("orgName", "name")
+        candidates = _children(entry, *wanted)
+        chosen = _preferred([c for c in candidates if localname(c) == localname(candidates[0])]) if candidates else None
+        if chosen is not None:
+            entity.name = entity.name or reading_text(chosen)
+        names = [reading_text(n) for n in candidates]
+        entity.type = entity.type or entry.get("type") or ""
+        if entity.kind == "places" and entity.latitude is None:
+            entity.latitude, entity.longitude = _coordinates(entry)
+    else:
+        titles = list(entry.iter(TEI + "title"))
+        entity.name = entity.name or (reading_text(titles[0]) if titles else reading_text(entry))
+        names = [reading_text(t) for t in titles]
+        entity.date = entity.date or next((_iso_value(d) or reading_text(d) for d in entry.iter(TEI + "date")), "")
+        entity.type = entity.type or entry.get("type") or ""
+    entity.other_names = list(dict.fromkeys([*entity.other_names, *(n for n in names if n and n != entity.name)]))
+    if not entity.note:
+        entity.note = " | ".join(reading_text(n) for n in _children(entry, "note") if reading_text(n))
+    for scheme, values in _authority_ids(entry).items():
+        known = entity.authority.setdefault(scheme, [])
+        known.extend(v for v in values if v not in known)
+
+
+def _author_names(work: Entity, registry: _Registry) -> list[str]:
+    """Authors of a work entry: the person entry's name when ``@ref`` points to one."""
+    names = []
+    for author in work._entry.iter(TEI + "author"):
+        pointers = (author.get("ref") or author.get("key") or "").split()
+        person = next((p for p in map(registry.resolve, pointers) if p is not None), None)
+        names.append(person.name if person is not None and person.name else reading_text(author))
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _pointers(element: etree._Element, name: str) -> tuple[list[str], bool]:
+    """Pointer tokens of an element, and whether unresolved ones are mentions too."""
+    if element.get("ref"):
+        return element.get("ref").split(), True
+    if element.get("key"):
+        return [element.get("key").strip()], True
+    if name in ("ref", "ptr") and element.get("target"):
+        return element.get("target").split(), False
+    if name in ("quote", "q", "said", "cit") and element.get("source"):
+        return element.get("source").split(), True
+    return [], False
+
+
+def _naming_kind(element: etree._Element, name: str) -> str:
+    """The kind an element names by itself (from its name or ``@type``), or ""."""
+    if name in NAMING_KINDS:
+        return NAMING_KINDS[name]
+    if name in ("rs", "name"):
+        return RS_TYPE_KINDS.get((element.get("type") or "").strip().lower(), "")
+    return ""
+
+
+class _DocumentScan:
+    """One pass over the text of one document, adding mentions, dates and quotes."""
+
+    def __init__(self, document: Document, registry: _Registry, index: EntityIndex):
+        self.document, self.registry, self.index = document, registry, index
+        self.file = document.display_name
+        self.positions = _Positions(document.root)
+        self.mentioned_at: dict[str, list[str]] = {}
+        self.blocks: dict[str, etree._Element] = {}
+
+    def run(self) -> None:
+        dates: list[tuple[DateRecord, etree._Element]] = []
+        for element in _CANDIDATES(self.document.tree):
+            name = localname(element)
+            if not element.tag.startswith(TEI):
+                continue
+            location = location_id(element, self.positions)
+            self.blocks.setdefault(location, location_block(element))
+            self._mentions(element, name, location)
+            if element.get("who") and name in SPEECH_ELEMENTS:
+                for token in element.get("who").split():
+                    (self.registry.resolve(token) or self.registry.unresolved("persons", token)).speeches += 1
+            if name == "date":
+                dates.append((self._date(element, location), element))
+            elif name in QUOTE_ELEMENTS:
+                self.index.quotes.append(self._quote(element, name, location))
+        for record, element in dates:
+            record.entities = list(dict.fromkeys(self.mentioned_at.get(record.location, [])))
+            record.context = context_snippet(element, self.blocks[record.location])
+            self.index.dates.append(record)
+
+    def _mentions(self, element: etree._Element, name: str, location: str) -> None:
+        tokens, unresolved_count = _pointers(element, name)
+        kind = _naming_kind(element, name)
+        if name in ("quote", "q", "said", "cit") and element.get("source") and not (element.get("ref") or element.get("key")):
+            kind = "works"
+        targets = []
+        for token in tokens:
+            entity = self.registry.resolve(token)
+            if entity is None and unresolved_count and kind:
+                entity = self.registry.unresolved(kind, token)
+            if entity is not None:
+                targets.append(entity)
+        if not tokens and kind and name not in QUOTE_ELEMENTS:
+            surface = reading_text(element)
+            if surface:
+                targets.append(self.registry.unlinked(kind, surface))
+        if not targets:
+            return
+        surface = "" if name in QUOTE_ELEMENTS + ("cit",) else reading_text(element)
+        for entity in targets:
+            entity.mentions.append(Mention(self.file, location, element.sourceline or 0, surface))
+            self.mentioned_at.setdefault(location, []).append(entity.label)
+
+    def _date(self, element: etree._Element, location: str) -> DateRecord:
+        values = _date_attributes(element)
+        return DateRecord(
+            self.file, location, element.sourceline or 0, reading_text(element),
+            when=values["when"], from_=values["from"], to=values["to"],
+            not_before=values["not_before"], not_after=values["not_after"],
+        )
+
+    def _quote(self, element: etree._Element, name: str, location: str) -> QuoteRecord:
+        record = QuoteRecord(self.file, location, element.sourceline or 0, name, reading_text(element))
+        speaker = next(iter((element.get("who") or "").split()), "")
+        if speaker:
+            person = self.registry.resolve(speaker) or self.registry.unresolved("persons", speaker)
+            record.speaker_id, record.speaker = person.id, person.name
+        for token in (element.get("source") or "").split():
+            source = self.registry.resolve(token) or self.registry.unresolved("works", token)
+            if source.kind == "works" and not record.work_id:
+                record.work_id, record.work = source.id, source.name
+            elif source.kind == "persons" and not record.speaker_id:
+                record.speaker_id, record.speaker = source.id, source.name
+        parent = element.getparent()
+        if not record.work_id and parent is not None and localname(parent) == "cit":
+            self._work_from_cit(parent, record)
+        return record
+
+    def _work_from_cit(self, cit: etree._Element, record: QuoteRecord) -> None:
+        for bibl in _children(cit, "bibl", "biblStruct", "ref"):
+            pointers = (bibl.get("ref") or bibl.get("corresp") or bibl.get("target") or "").split()
+            work = next((w for w in map(self.registry.resolve, pointers) if w is not None), None)
+            if work is None and bibl.get(XML_ID):
+                work = self.registry.resolve("#" + bibl.get(XML_ID))
+            record.work_id = work.id if work is not None else ""
+            record.work = work.name if work is not None else reading_text(bibl)
+            return
+
+
+def context_snippet(element: etree._Element, block: etree._Element, width: int = 60) -> str:
+    """The reading text of ``block`` cut to ``width`` characters either side of ``element``."""
+    if element is block:
+        return reading_text(block)
+    parts: list[str] = []
+    _collect_reading(block, parts, mark=element)
+    pieces = normalise_space("".join(parts)).split(_MARK)
+    if len(pieces) != 3:
+        return reading_text(block)[: 2 * width]
+    before, inside, after = pieces
+    before = before if len(before) <= width else "…" + before[-width:].lstrip()
+    after = after if len(after) <= width else after[:width].rstrip() + "…"
+    return (before + inside + after).strip()
+
+
+def _as_document(source: Document | str | Path) -> Document:
+    return source if isinstance(source, Document) else xmlsafe.load(source)
+
+
+def build_index(documents: Iterable[Document | str | Path], authorities: Iterable[Document | str | Path] = ()) -> EntityIndex:
+    """Index the entries and mentions of one or more TEI files (merged by id).
+
+    ``authorities`` are register files (``listPerson``/``listPlace``/``listOrg``/
+    ``listBibl``) used to resolve pointers; their entries are exported only
+    when mentioned. Entries of ``documents`` come first, so their data wins.
+    Raises :class:`~tei_tool.errors.XMLInputError` for unreadable input.
+    """
+    documents = [_as_document(d) for d in documents]
+    authority_documents = [_as_document(a) for a in authorities]
+    registry = _Registry()
+    for document in [*documents, *authority_documents]:
+        for entry in _ENTRIES(document.tree):
+            registry.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
+    index = EntityIndex([d.display_name for d in documents], registry.entities, [], [])
+    for document in documents:
+        _DocumentScan(document, registry, index).run()
+    for entity in list(registry.entities.values()):
+        if entity.kind == "works" and entity._entry is not None:
+            entity.authors = _author_names(entity, registry)
+    return index

@@ -1,0 +1,176 @@
+"""Writers for the entity index: one table per kind, as CSV, TSV, JSON or JSONL.
+
+The columns are the output contract documented in the README. A table is a
+list of columns and a list of rows (dicts); list values become arrays in
+JSON and ``" | "``-joined cells in CSV/TSV, per-file counts an object in JSON
+and ``file: n`` cells in CSV/TSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Iterable
+
+from .atomic import atomic_write
+from .entities import ENTITY_KINDS, RECORD_KINDS, Entity, EntityIndex, build_index
+from .errors import OutputError
+
+FORMATS = ("csv", "tsv", "json", "jsonl")
+TYPE_CHOICES = ("all", *RECORD_KINDS)
+LIST_SEPARATOR = " | "
+
+_LEADING = {
+    "persons": ["id", "status", "name", "forename", "surname", "other_names", "type", "birth", "death", "note"],
+    "places": ["id", "status", "name", "other_names", "type", "latitude", "longitude", "note"],
+    "orgs": ["id", "status", "name", "other_names", "type", "note"],
+    "works": ["id", "status", "title", "authors", "date", "other_titles", "type", "note"],
+}
+_TRAILING = ["mentions", "surface_forms", "first_mention_file", "first_mention", "files"]
+DATE_COLUMNS = ["file", "location", "line", "text", "when", "from", "to", "not_before", "not_after", "entities", "context"]
+QUOTE_COLUMNS = ["file", "location", "line", "element", "speaker_id", "speaker", "work_id", "work", "text", "words"]
+
+
+def _entity_row(entity: Entity, files: list[str]) -> dict:
+    first = entity.mentions[0] if entity.mentions else None
+    row = {
+        "id": entity.id,
+        "status": entity.status,
+        "name": entity.name,
+        "title": entity.name,
+        "forename": entity.forename,
+        "surname": entity.surname,
+        "other_names": entity.other_names,
+        "other_titles": entity.other_names,
+        "type": entity.type,
+        "birth": entity.birth,
+        "death": entity.death,
+        "latitude": entity.latitude,
+        "longitude": entity.longitude,
+        "authors": entity.authors,
+        "date": entity.date,
+        "note": entity.note,
+        "mentions": len(entity.mentions),
+        "speeches": entity.speeches,
+        "surface_forms": entity.surface_forms,
+        "first_mention_file": first.file if first else "",
+        "first_mention": first.location if first else "",
+        "files": entity.mentions_per_file(files),
+    }
+    for scheme, values in entity.authority.items():
+        row[_authority_column(scheme, entity.kind)] = LIST_SEPARATOR.join(values)
+    return row
+
+
+def _authority_column(scheme: str, kind: str) -> str:
+    """An idno type as a column name; prefixed ``idno_`` if it would clash with a fixed column."""
+    fixed = {*_LEADING[kind], *_TRAILING, "speeches"}
+    return f"idno_{scheme}" if scheme in fixed else scheme
+
+
+def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:
+    """Columns and rows of one kind (``persons``, ``places``, ``orgs``, ``dates``, ``quotes``, ``works``)."""
+    if kind == "dates":
+        rows = [
+            {
+                "file": d.file, "location": d.location, "line": d.line, "text": d.text,
+                "when": d.when, "from": d.from_, "to": d.to, "not_before": d.not_before, "not_after": d.not_after,
+                "entities": d.entities, "context": d.context,
+            }
+            for d in index.dates
+        ]
+        return DATE_COLUMNS, rows
+    if kind == "quotes":
+        rows = [
+            {
+                "file": q.file, "location": q.location, "line": q.line, "element": q.element,
+                "speaker_id": q.speaker_id, "speaker": q.speaker, "work_id": q.work_id, "work": q.work,
+                "text": q.text, "words": q.words,
+            }
+            for q in index.quotes
+        ]
+        return QUOTE_COLUMNS, rows
+    if kind not in ENTITY_KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    entities = index.of_kind(kind)
+    authority_columns = sorted({_authority_column(s, kind) for e in entities for s in e.authority})
+    speech_column = ["speeches"] if kind == "persons" else []
+    columns = [*_LEADING[kind], *authority_columns, "mentions", *speech_column, *_TRAILING[1:]]
+    rows = [_entity_row(e, index.files) for e in entities]
+    return columns, [{c: row.get(c, "") for c in columns} for row in rows]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def render(columns: list[str], rows: list[dict], fmt: str) -> str:
+    """A table as text in one of :data:`FORMATS` (UTF-8, header row, deterministic)."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+        return buffer.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(columns), *("\t".join(_cell(row[c]) for c in columns) for row in rows)]
+        return "\n".join(lines) + "\n"
+    if fmt == "json":
+        return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n" for row in rows)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def selected_kinds(types: str) -> list[str]:
+    """``all`` or one kind (``persons``, …) as a list of kinds in output order."""
+    if types == "all":
+        return list(RECORD_KINDS)
+    if types not in RECORD_KINDS:
+        raise ValueError(f"unknown type {types!r}; choose one of {', '.join(TYPE_CHOICES)}")
+    return [types]
+
+
+def write_registers(index: EntityIndex, out_dir: Path, fmt: str = "csv", types: str = "all", *, force: bool = False) -> list[Path]:
+    """Write one file per kind (``persons.csv``, …) into ``out_dir``, each atomically.
+
+    Existing files are replaced only with ``force``; all are checked before
+    any is written, so a refusal leaves the directory as it was.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a directory")
+    kinds = selected_kinds(types)
+    targets = [out_dir / f"{kind}.{fmt}" for kind in kinds]
+    if not force and (existing := [str(t) for t in targets if t.exists()]):
+        raise OutputError(f"{', '.join(existing)} exists; use --force to replace it")
+    for kind, target in zip(kinds, targets):
+        atomic_write(target, render(*table(index, kind), fmt), force=True)
+    return targets
+
+
+def export_registers(
+    paths: Iterable[Path], out_dir: Path, fmt: str = "csv", types: str = "all", authorities: Iterable[Path] = (), *, force: bool = False
+) -> list[Path]:
+    """Index ``paths`` (with ``authorities`` to resolve pointers) and write the tables into ``out_dir``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    selected_kinds(types)
+    return write_registers(build_index(paths, authorities), out_dir, fmt, types, force=force)
+
+
+def export_table(paths: Iterable[Path], kind: str, fmt: str = "csv", authorities: Iterable[Path] = ()) -> str:
+    """Index ``paths`` and return the table of one kind as text (for standard output)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"unknown type {kind!r}; choose one of {', '.join(RECORD_KINDS)}")
+    return render(*table(build_index(paths, authorities), kind), fmt)

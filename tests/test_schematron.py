@@ -1,0 +1,197 @@
+"""The Schematron engine: compiling ISO Schematron to XSLT 3.0 and running it with Saxon."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tool import schematron, xmlsafe
+from tei_tool.errors import SchemaError
+from tei_tool.findings import Severity
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "schematron"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TEI_ALL = SHARED / "corpus" / "schemas" / "tei_all.rng"
+CORPUS = SHARED / "corpus" / "docs"
+needs_shared = pytest.mark.skipif(not TEI_ALL.exists(), reason="shared corpus with tei_all.rng not present at ../shared")
+
+
+@pytest.fixture(scope="module")
+def letters() -> schematron.Schematron:
+    return schematron.load_schematron(FIXTURES / "letters.sch")
+
+
+def findings_of(schema: schematron.Schematron, name: str) -> list:
+    return list(schema.validate(xmlsafe.load(FIXTURES / name)))
+
+
+def write_schema(tmp_path: Path, body: str, binding: str = "xslt2") -> Path:
+    path = tmp_path / "rules.sch"
+    path.write_text(
+        f'<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="{binding}">\n'
+        f'  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>\n{textwrap.dedent(body)}</schema>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_document_that_follows_the_rules_has_no_findings(letters):
+    assert findings_of(letters, "letter-good.xml") == []
+
+
+def test_each_failed_assert_and_fired_report_is_located_and_classified(letters):
+    found = {(f.line, f.column, f.severity, f.message) for f in findings_of(letters, "letter-bad.xml")}
+    assert found == {
+        (18, 74, Severity.ERROR, "A persName in the text needs @ref pointing into the listPerson. [references/person-ref]"),
+        (19, 71, Severity.ERROR, "The persName points at #gorky, which is no person in the listPerson. [references/person-unknown, flag broken]"),
+        (19, 28, Severity.WARNING, '@when="1901-3-5" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD). [dates/iso-when]'),
+        (19, 7, Severity.ERROR, 'Paragraph number @n must be a whole number, not "four". [paragraphs/numbered]'),
+        (20, 7, Severity.WARNING, "Paragraph without @n. [paragraphs/unnumbered]"),
+        (20, 21, Severity.ERROR, "The hi element needs @rend. [highlighting]"),
+        (17, 7, Severity.WARNING, "The head is empty. [heads]"),
+    }
+
+
+def test_findings_carry_rule_file_and_diagnostics(letters):
+    findings = findings_of(letters, "letter-bad.xml")
+    assert {f.rule for f in findings} == {"schematron"}
+    assert {f.file for f in findings} == {str(FIXTURES / "letter-bad.xml")}
+    missing_ref = next(f for f in findings if "person-ref" in f.message)
+    assert missing_ref.hint == 'Add ref="#id" where id is the xml:id of a person in the standOff (e.g. #tolstoy).'
+
+
+def test_only_the_first_matching_rule_of_a_pattern_fires(letters):
+    messages = [f.message for f in findings_of(letters, "letter-bad.xml")]
+    # p[@n] comes before p in the pattern: numbered paragraphs never reach the second rule.
+    assert sum("Paragraph without @n" in m for m in messages) == 1
+
+
+def test_a_phase_restricts_the_patterns(tmp_path):
+    only_references = schematron.load_schematron(FIXTURES / "letters.sch", phase="references-only")
+    labels = {f.message.rsplit("[", 1)[1] for f in findings_of(only_references, "letter-bad.xml")}
+    assert labels == {"references/person-ref]", "references/person-unknown, flag broken]"}
+    with pytest.raises(SchemaError, match=r"no phase 'nonsense' \(phases: everything, references-only\)"):
+        schematron.load_schematron(FIXTURES / "letters.sch", phase="nonsense")
+
+
+def test_findings_in_an_xincluded_file_name_that_file(letters):
+    findings = findings_of(letters, "letter-with-part.xml")
+    assert [(Path(f.file).resolve(), f.line, f.column) for f in findings] == [(FIXTURES / "letter-part.xml", 5, 18)]
+
+
+def test_a_bad_xpath_is_reported_at_its_assert(tmp_path):
+    path = write_schema(tmp_path, """\
+        <pattern id="p">
+          <rule context="tei:p">
+            <assert test="count(tei:hi) &gt;">unfinished expression</assert>
+          </rule>
+        </pattern>
+    """)
+    with pytest.raises(SchemaError) as raised:
+        schematron.load_schematron(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:5:5: error: [schematron] in the test of sch:assert 'count(tei:hi) >'")
+    assert "XPST0003" in message
+
+
+def test_an_undeclared_prefix_is_reported_at_its_rule(tmp_path):
+    path = write_schema(tmp_path, """\
+        <pattern>
+          <rule context="tei:p"><assert test="true()">fine</assert></rule>
+          <rule context="t:div"><assert test="true()">fine</assert></rule>
+        </pattern>
+    """)
+    with pytest.raises(SchemaError, match=rf"^{path}:5:3: error: \[schematron\] in the context of sch:rule 't:div': .*prefix 't'"):
+        schematron.load_schematron(path)
+
+
+def test_structural_mistakes_are_schema_errors(tmp_path):
+    with pytest.raises(SchemaError, match="queryBinding 'stx' is not supported"):
+        schematron.load_schematron(write_schema(tmp_path, "", binding="stx"))
+    with pytest.raises(SchemaError, match=r":4:19: error: \[schematron\] sch:assert needs @test"):
+        schematron.load_schematron(write_schema(tmp_path, '<pattern>\n<rule context="*"><assert>x</assert></rule></pattern>\n'))
+    with pytest.raises(SchemaError, match="not a Schematron schema"):
+        schematron.load_schematron(FIXTURES / "letter-good.xml")
+    with pytest.raises(SchemaError, match="Schematron schema not found"):
+        schematron.load_schematron(tmp_path / "missing.sch")
+
+
+def test_saxon_never_reaches_the_network(tmp_path):
+    path = write_schema(tmp_path, """\
+        <pattern><rule context="/*">
+          <report test="unparsed-text('http://127.0.0.1:9/secret.txt')">fetched</report>
+        </rule></pattern>
+    """)
+    schema = schematron.load_schematron(path)
+    with pytest.raises(SchemaError, match="prohibited"):
+        list(schema.validate(xmlsafe.load(FIXTURES / "letter-good.xml")))
+
+
+def test_a_doctype_is_not_given_to_saxon(letters, tmp_path):
+    text = (FIXTURES / "letter-good.xml").read_text(encoding="utf-8")
+    document = tmp_path / "with-doctype.xml"
+    document.write_text(text.replace("<TEI ", '<!DOCTYPE TEI SYSTEM "tei-missing.dtd">\n<TEI ', 1), encoding="utf-8")
+    assert list(letters.validate(xmlsafe.load(document))) == []
+
+
+def test_a_compiled_schema_is_reused_within_the_process(letters):
+    before = dict(schematron._compiled_stylesheets)
+    again = schematron.load_schematron(FIXTURES / "letters.sch")
+    assert again.xslt_text == letters.xslt_text
+    assert schematron._compiled_stylesheets == before
+
+
+def test_rules_are_tried_on_the_nodes_their_context_can_match():
+    assert schematron._candidate_nodes(["tei:*[@when]", "tei:p[@n = 'x@y']"]) == "elements"
+    assert schematron._candidate_nodes(["tei:p", "tei:rt/@target"]) == "elements-and-attributes"
+    assert schematron._candidate_nodes(["tei:p/text()"]) == "all-nodes"
+    assert schematron._candidate_nodes(["$anything"]) == "all-nodes"
+
+
+def test_embedded_schematron_follows_includes(tmp_path):
+    rng = "http://relaxng.org/ns/structure/1.0"
+    sch = "http://purl.oclc.org/dsdl/schematron"
+    (tmp_path / "part.rng").write_text(
+        f'<grammar xmlns="{rng}" xmlns:sch="{sch}"><define name="p"><element name="p"><text/></element>'
+        f'<sch:pattern id="from-part"><sch:rule context="p"><sch:assert test="string()">empty p</sch:assert></sch:rule></sch:pattern>'
+        f"</define></grammar>",
+        encoding="utf-8",
+    )
+    (tmp_path / "main.rng").write_text(
+        f'<grammar xmlns="{rng}" xmlns:sch="{sch}"><include href="part.rng"/>'
+        f'<start><element name="doc"><zeroOrMore><ref name="p"/></zeroOrMore>'
+        f'<sch:rule context="doc"><sch:report test="count(p) &gt; 2">too many p</sch:report></sch:rule>'
+        f"</element></start></grammar>",
+        encoding="utf-8",
+    )
+    found = schematron.embedded_schematron(tmp_path / "main.rng")
+    assert [etree.QName(e).localname for e in found] == ["rule", "pattern"]
+    (tmp_path / "doc.xml").write_text("<doc><p/><p>x</p><p>y</p></doc>", encoding="utf-8")
+    findings = list(schematron.load_schematron(tmp_path / "main.rng").validate(xmlsafe.load(tmp_path / "doc.xml")))
+    assert sorted(f.message for f in findings) == ["empty p [from-part]", "too many p"]
+
+
+@needs_shared
+def test_tei_all_embedded_rules_compile_and_run_on_the_corpus():
+    started = time.perf_counter()
+    tei_all = schematron.load_schematron(TEI_ALL)
+    assert time.perf_counter() - started < 10
+    assert len(tei_all.checks) > 100
+    for name in ("torture.xml", "testall.xml", "tei_lite.xml", "testms.xml"):
+        for finding in tei_all.validate(xmlsafe.load(CORPUS / "tei-p5-test" / name)):
+            assert finding.line > 0 and finding.rule == "schematron"
+    detest = list(tei_all.validate(xmlsafe.load(CORPUS / "tei-p5-test" / "detest.xml")))
+    span = [f for f in detest if "@spanTo (#ds2) must follow" in f.message]
+    assert [(f.line, f.column, f.severity) for f in span] == [(137, 11, Severity.ERROR)]
+    assert len(detest) >= 20
+
+
+@needs_shared
+def test_tei_all_rules_accept_an_eltec_novel():
+    tei_all = schematron.load_schematron(TEI_ALL)
+    novel = CORPUS / "eltec-eng" / "ENG18600_Clive.xml"
+    assert list(tei_all.validate(xmlsafe.load(novel))) == []

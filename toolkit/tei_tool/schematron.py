@@ -1,0 +1,481 @@
+"""ISO Schematron with XPath 2.0 and later, run by Saxon.
+
+A schema is compiled once per process into an XSLT 3.0 stylesheet: one
+mode per pattern, one template per rule with priorities descending in
+document order (so the first matching rule of a pattern fires, as the
+standard requires), one ``xsl:if`` per assert or report. The stylesheet
+reports each failure with the element path of the node it fired on, which
+is mapped back to the lxml tree for a line and column.
+
+Saxon receives the document already parsed and serialised by
+:mod:`xmlsafe`, without DOCTYPE, and may open ``file:`` URIs only, so a
+schema or document can never make it fetch anything from the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import re
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+
+from . import xmlsafe
+from .errors import SchemaError
+from .findings import Finding, Severity
+
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+REPORT_NS = "urn:x-tei-tool:schematron-report"
+S = "{%s}" % SCH_NS
+X = "{%s}" % XSL_NS
+T = "{%s}" % REPORT_NS
+
+SUPPORTED_QUERY_BINDINGS = {"", "xslt", "xslt2", "xslt3", "xpath", "xpath2", "xpath3", "xpath31"}
+ERROR_ROLES = {"error", "fatal"}
+WARNING_ROLES = {"warning", "warn", "info", "information", "nonfatal", "caution"}
+ALL_PATTERNS = "#ALL"
+
+# The nodes each pattern's rules are tried on, in document order. Most rules
+# match elements only; trying them on every attribute and text node as well
+# makes a large document several times slower.
+CANDIDATE_NODES = {
+    "elements": "(., descendant::*)",
+    "elements-and-attributes": "(., descendant::*/(., @*))",
+    "all-nodes": "(., descendant::node()/(., @*))",
+}
+_STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_INNERMOST_PREDICATE = re.compile(r"\[[^\[\]]*\]")
+_SELECTS_ATTRIBUTES = re.compile(r"@|attribute::|attribute\s*\(")
+_SELECTS_OTHER_NODES = re.compile(r"\$|node\s*\(|text\s*\(|comment\s*\(|processing-instruction\s*\(|namespace")
+
+
+@dataclass(frozen=True)
+class Check:
+    """What is known before running about one assert or report."""
+
+    severity: Severity
+    label: str
+
+
+@dataclass
+class _Source:
+    """A Schematron element and what it holds, for error messages."""
+
+    element: etree._Element
+    what: str
+
+    def where(self) -> str:
+        return _where(self.element)
+
+
+def _where(element: etree._Element) -> str:
+    """``file:line:col`` of a schema element (column found from the file's text)."""
+    url = element.getroottree().docinfo.URL
+    if url and url.startswith("file:"):
+        file, line, column = xmlsafe.Document(path=Path(_url_to_path(url)), tree=element.getroottree()).locate(element)
+    else:
+        file, line, column = _url_to_path(url), element.sourceline or 0, 0
+    return f"{file}:{line}:{column}"
+
+
+def _url_to_path(url: str | None) -> str:
+    if not url:
+        return "<schematron>"
+    if url.startswith("file:"):
+        return urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    return url
+
+
+@functools.lru_cache(maxsize=1)
+def _saxon():
+    """One Saxon processor per process, allowed to read local files only."""
+    import saxonche
+
+    processor = saxonche.PySaxonProcessor(license=False)
+    processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
+    return processor
+
+
+_compiled_stylesheets: dict[str, object] = {}
+
+
+def _compile(xslt_text: str):
+    """The Saxon executable for a generated stylesheet, compiled once per process."""
+    key = hashlib.sha256(xslt_text.encode("utf-8")).hexdigest()
+    if key not in _compiled_stylesheets:
+        compiler = _saxon().new_xslt30_processor()
+        _compiled_stylesheets[key] = compiler.compile_stylesheet(stylesheet_text=xslt_text)
+    return _compiled_stylesheets[key]
+
+
+class Schematron:
+    """A compiled Schematron schema, ready to check documents."""
+
+    def __init__(self, xslt_text: str, checks: list[Check], name: str, compile_seconds: float):
+        self.xslt_text = xslt_text
+        self.checks = checks
+        self.name = name
+        self.compile_seconds = compile_seconds
+
+    def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
+        """Findings (rule ``schematron``) for every failed assert and fired report."""
+        executable = _compile(self.xslt_text)
+        builder = _saxon().new_document_builder()
+        builder.set_base_uri(document.path.resolve().as_uri())
+        node = builder.parse_xml(xml_text=_serialise(document.tree))
+        try:
+            report = executable.transform_to_string(xdm_node=node)
+        except Exception as exc:  # saxonche raises its own PySaxonApiError
+            raise SchemaError(f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}: {_first_line(str(exc))}") from None
+        for fired in etree.fromstring(report.encode("utf-8")):
+            check = self.checks[int(fired.get("check"))]
+            file, line, column = _locate(document, fired.get("at", ""), fired.get("attribute"))
+            message = " ".join("".join(fired.xpath("text()")).split())
+            if check.label:
+                message = f"{message} [{check.label}]"
+            hint = " ".join(" ".join(d.text.split()) for d in fired.iter(T + "diagnostic") if d.text)
+            yield Finding(file, line, column, check.severity, "schematron", message, hint)
+
+
+def _serialise(tree: etree._ElementTree) -> str:
+    """The document for Saxon: its nodes without the DOCTYPE (which could name a remote DTD)."""
+    root = tree.getroot()
+    before = list(root.itersiblings(preceding=True))[::-1]
+    after = list(root.itersiblings())
+    parts = [etree.tostring(n, encoding="unicode", with_tail=False) for n in (*before, root, *after)]
+    return "\n".join(parts)
+
+
+def _locate(document: xmlsafe.Document, at: str, attribute: str | None) -> tuple[str, int, int]:
+    """Follow the element path ``at`` (1-based child element positions) down the lxml tree."""
+    node = document.root
+    for position in at.split()[1:]:
+        children = [child for child in node if isinstance(child.tag, str)]
+        node = children[int(position) - 1]
+    return document.locate(node, attribute or None)
+
+
+def _candidate_nodes(contexts: list[str]) -> str:
+    """Which of :data:`CANDIDATE_NODES` the rule contexts can match.
+
+    Only the steps of a pattern decide the kind of node it matches, so
+    predicates are removed before looking for attribute or text tests;
+    anything unclear (a variable, ``node()``) means every node.
+    """
+    steps = []
+    for context in contexts:
+        context = _STRING_LITERAL.sub("''", context)
+        while _INNERMOST_PREDICATE.search(context):
+            context = _INNERMOST_PREDICATE.sub("", context)
+        steps.append(context)
+    if any(_SELECTS_OTHER_NODES.search(step) for step in steps):
+        return "all-nodes"
+    if any(_SELECTS_ATTRIBUTES.search(step) for step in steps):
+        return "elements-and-attributes"
+    return "elements"
+
+
+def _first_line(message: str) -> str:
+    return " ".join(message.strip().splitlines()[:2]).strip() or "unknown error"
+
+
+# ---------------------------------------------------------------------------
+# Reading a schema.
+# ---------------------------------------------------------------------------
+
+def embedded_schematron(rng_path: str | Path) -> list[etree._Element]:
+    """The ``sch:ns``, ``sch:pattern`` (and stray ``sch:rule``) elements of a RELAX NG schema.
+
+    ODD-generated schemas embed their constraints this way; ``include`` and
+    ``externalRef`` are followed so a modular schema yields all of them.
+    """
+    found: list[etree._Element] = []
+    seen: set[Path] = set()
+    pending = [Path(rng_path).resolve()]
+    while pending:
+        path = pending.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        root = xmlsafe.load(path, xinclude=False).root
+        for element in root.iter(S + "ns", S + "pattern", S + "rule", f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
+            if element.tag.startswith(S):
+                if element.tag != S + "rule" or element.getparent().tag != S + "pattern":
+                    found.append(element)
+            elif element.get("href"):
+                target = urllib.parse.unquote(element.get("href").split("#")[0])
+                if urllib.parse.urlsplit(target).scheme not in ("", "file"):
+                    raise SchemaError(f"{path}:{element.sourceline}:0: error: [schematron] refusing to read a remote schema: {target}")
+                pending.append((path.parent / target).resolve())
+    return found
+
+
+def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str | None = None) -> Schematron:
+    """Compile a ``.sch`` file, the Schematron embedded in a ``.rng``, or given elements.
+
+    ``phase`` selects a ``sch:phase`` by id (default: the schema's
+    ``defaultPhase``, else every pattern). Raises :class:`SchemaError`
+    naming the offending rule when an expression does not compile.
+    """
+    settings: dict[str, str] = {}
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise SchemaError(f"{path}:0:0: error: [schematron] Schematron schema not found")
+        root = xmlsafe.load(path, xinclude=False).root
+        if root.tag.startswith(f"{{{RNG_NS}}}"):
+            items = embedded_schematron(path)
+        elif root.tag == S + "schema":
+            items, settings = list(root), dict(root.attrib)
+        else:
+            raise SchemaError(f"{path}:{root.sourceline}:1: error: [schematron] not a Schematron schema (the root is {etree.QName(root).localname})")
+        name = str(path)
+    else:
+        items = list(source)
+        name = _url_to_path(items[0].getroottree().docinfo.URL) if items else "<schematron>"
+    started = time.perf_counter()
+    compiler = _Compiler(items, settings, name)
+    xslt_text = compiler.stylesheet(phase)
+    try:
+        _compile(xslt_text)
+    except Exception as exc:  # saxonche raises its own PySaxonApiError
+        raise SchemaError(compiler.explain(str(exc), xslt_text)) from None
+    return Schematron(xslt_text, compiler.checks, name, time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------------------
+# Schematron → XSLT 3.0.
+# ---------------------------------------------------------------------------
+
+class _Compiler:
+    """Turns the top-level elements of a schema into the text of an XSLT 3.0 stylesheet."""
+
+    def __init__(self, items: list[etree._Element], settings: dict[str, str], name: str):
+        self.items = [item for item in items if isinstance(item.tag, str)]
+        self.settings = settings
+        self.name = name
+        self.checks: list[Check] = []
+        self.sources: list[_Source] = []
+        self.instances: list[etree._Element] = []
+        self.originals: dict[int, etree._Element] = {}
+        binding = settings.get("queryBinding", "").lower()
+        if binding not in SUPPORTED_QUERY_BINDINGS:
+            raise SchemaError(f"{name}:1:1: error: [schematron] queryBinding {binding!r} is not supported (use xslt2, xslt3, xpath2 or xpath3)")
+        self.abstract_patterns = {p.get("id"): p for p in self._all("pattern") if p.get("abstract") == "true"}
+        self.abstract_rules = {r.get("id"): r for r in self._all("rule") if r.get("abstract") == "true"}
+        self.diagnostics = {d.get("id"): d for d in self._all("diagnostic")}
+
+    def _all(self, name: str) -> list[etree._Element]:
+        """Every ``sch:name`` element at or below the top-level items."""
+        return [e for item in self.items for e in item.iter(S + name)]
+
+    # -- locations --------------------------------------------------------
+
+    def _original(self, element: etree._Element) -> etree._Element:
+        return self.originals.get(id(element), element)
+
+    def _where(self, element: etree._Element) -> str:
+        return _where(self._original(element))
+
+    def _mark(self, generated: etree._Element, source: etree._Element, what: str) -> etree._Element:
+        """Remember which Schematron element a generated instruction came from."""
+        generated.set(T + "source", str(len(self.sources)))
+        self.sources.append(_Source(self._original(source), what))
+        return generated
+
+    def explain(self, saxon_message: str, xslt_text: str) -> str:
+        """Saxon's first compile error, located at the Schematron element that caused it."""
+        lines = [line.strip() for line in saxon_message.strip().splitlines() if line.strip()]
+        detail = " ".join(lines[1].split()) if len(lines) > 1 else (lines[0] if lines else "unknown error")
+        expression = re.search(r"Error in \{(.*?)\} ", saxon_message, re.S)
+        if expression:
+            detail = f"{detail} (in {' '.join(expression.group(1).split())!r})"
+        match = re.search(r"on line (\d+)", saxon_message)
+        if match:
+            line = int(match.group(1))
+            generated = etree.fromstring(xslt_text.encode("utf-8"))
+            marked = [e for e in generated.iter() if e.get(T + "source") and e.sourceline <= line]
+            if marked:
+                source = self.sources[int(max(marked, key=lambda e: e.sourceline).get(T + "source"))]
+                return f"{source.where()}: error: [schematron] in the {source.what}: {detail}"
+        return f"{self.name}:0:0: error: [schematron] the schema does not compile: {detail}"
+
+    # -- the stylesheet ---------------------------------------------------
+
+    def stylesheet(self, phase: str | None) -> str:
+        nsmap = {"xsl": XSL_NS, "tt": REPORT_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
+        for ns in self._all("ns"):
+            prefix, uri = ns.get("prefix"), ns.get("uri")
+            if not prefix or uri is None:
+                raise SchemaError(f"{self._where(ns)}: error: [schematron] sch:ns needs @prefix and @uri")
+            if prefix not in ("xsl", "tt"):
+                nsmap[prefix] = uri
+        sheet = etree.Element(X + "stylesheet", nsmap=nsmap, version="3.0", **{"exclude-result-prefixes": "#all"})
+        sheet.append(etree.Comment(" Generated by tei-tool from a Schematron schema; not to be edited. "))
+        patterns, phase_element = self._active_patterns(phase)
+        for let in [item for item in self.items if item.tag == S + "let"] + self._children(phase_element, "let"):
+            sheet.append(self._variable(let))
+        main = etree.SubElement(sheet, X + "template", match="/")
+        for name, nodes in CANDIDATE_NODES.items():
+            etree.SubElement(main, X + "variable", name=f"tt:{name}", select=nodes)
+        report = etree.SubElement(main, T + "report")
+        for number, pattern in enumerate(patterns):
+            mode = f"tt:pattern{number}"
+            etree.SubElement(sheet, X + "mode", name=mode, **{"on-no-match": "deep-skip", "on-multiple-match": "fail"})
+            # deep-skip would go on to the document node's children, which are candidates themselves.
+            etree.SubElement(sheet, X + "template", match="document-node()", mode=mode, priority="0")
+            scope = etree.SubElement(report, X + "for-each", select=".")
+            scope.append(etree.Comment(f" pattern {pattern.get('id', number)} "))
+            pattern_lets = self._children(pattern, "let")
+            for let in pattern_lets:
+                scope.append(self._variable(let))
+            rules = [r for r in self._children(pattern, "rule") if r.get("abstract") != "true"]
+            candidates = _candidate_nodes([rule.get("context", "") for rule in rules])
+            apply = etree.SubElement(scope, X + "apply-templates", select=f"$tt:{candidates}", mode=mode)
+            for let in pattern_lets:
+                etree.SubElement(apply, X + "with-param", name=let.get("name"), select="$" + let.get("name"), tunnel="yes")
+            for position, rule in enumerate(rules):
+                sheet.append(self._template(rule, pattern, mode, len(rules) - position, pattern_lets))
+        return etree.tostring(sheet, pretty_print=True, encoding="unicode")
+
+    def _children(self, parent: etree._Element | None, name: str) -> list[etree._Element]:
+        if parent is None:
+            return []
+        return [child for child in parent if child.tag == S + name]
+
+    def _active_patterns(self, phase: str | None) -> tuple[list[etree._Element], etree._Element | None]:
+        """The concrete patterns of the selected phase, abstract patterns instantiated."""
+        patterns = [self._pattern_of_loose_rule(item) for item in self.items if item.tag == S + "rule"]
+        for pattern in self._all("pattern"):
+            if pattern.get("abstract") == "true":
+                continue
+            patterns.append(self._instantiate(pattern) if pattern.get("is-a") else pattern)
+        phase = phase or self.settings.get("defaultPhase") or ALL_PATTERNS
+        if phase == ALL_PATTERNS:
+            return patterns, None
+        phases = {p.get("id"): p for p in self._all("phase")}
+        if phase not in phases:
+            raise SchemaError(f"{self.name}:0:0: error: [schematron] no phase {phase!r} (phases: {', '.join(sorted(phases)) or 'none'})")
+        active = {a.get("pattern") for a in phases[phase].iter(S + "active")}
+        return [p for p in patterns if p.get("id") in active], phases[phase]
+
+    def _pattern_of_loose_rule(self, rule: etree._Element) -> etree._Element:
+        """TEI's constraintSpec may hold a bare ``sch:rule``: it is a pattern of its own."""
+        pattern = etree.Element(S + "pattern")
+        pattern.append(self._copy(rule))
+        self.instances.append(pattern)
+        return pattern
+
+    def _copy(self, element: etree._Element) -> etree._Element:
+        """A copy to rewrite, whose parts still point at the original for error messages."""
+        twin = copy.deepcopy(element)
+        for original, duplicate in zip(element.iter(), twin.iter()):
+            self.originals[id(duplicate)] = self._original(original)
+        return twin
+
+    def _instantiate(self, pattern: etree._Element) -> etree._Element:
+        """An ``is-a`` pattern: the abstract pattern with ``$param`` replaced by its value."""
+        abstract = self.abstract_patterns.get(pattern.get("is-a"))
+        if abstract is None:
+            raise SchemaError(f"{self._where(pattern)}: error: [schematron] pattern is-a {pattern.get('is-a')!r}, which is no abstract pattern")
+        values = {p.get("name"): p.get("value", "") for p in pattern.iter(S + "param")}
+        names = sorted(values, key=len, reverse=True)
+        substitute = re.compile(r"\$(" + "|".join(map(re.escape, names)) + r")(?![\w.-])") if names else None
+        instance = self._copy(abstract)
+        self.instances.append(instance)
+        instance.attrib.pop("abstract")
+        instance.set("id", pattern.get("id", abstract.get("id")))
+        if substitute:
+            for element in instance.iter():
+                for attribute in ("context", "test", "select", "value", "path", "subject"):
+                    if element.get(attribute):
+                        element.set(attribute, substitute.sub(lambda m: values[m.group(1)], element.get(attribute)))
+        return instance
+
+    def _variable(self, let: etree._Element) -> etree._Element:
+        if not let.get("name"):
+            raise SchemaError(f"{self._where(let)}: error: [schematron] sch:let needs @name")
+        variable = etree.Element(X + "variable", name=let.get("name"))
+        if let.get("value") is not None:
+            variable.set("select", let.get("value"))
+        else:
+            variable.extend(copy.deepcopy(child) for child in let)
+        return self._mark(variable, let, f"sch:let {let.get('name')!r}")
+
+    def _rule_body(self, rule: etree._Element) -> list[etree._Element]:
+        """The rule's lets, asserts and reports, with ``sch:extends`` expanded."""
+        body = []
+        for child in rule:
+            if child.tag == S + "extends":
+                base = self.abstract_rules.get(child.get("rule"))
+                if base is None:
+                    raise SchemaError(f"{self._where(child)}: error: [schematron] no abstract rule {child.get('rule')!r}")
+                body.extend(self._rule_body(base))
+            elif child.tag in (S + "let", S + "assert", S + "report"):
+                body.append(child)
+        return body
+
+    def _template(self, rule, pattern, mode: str, priority: int, pattern_lets) -> etree._Element:
+        if not rule.get("context"):
+            raise SchemaError(f"{self._where(rule)}: error: [schematron] sch:rule needs @context")
+        template = etree.Element(X + "template", match=rule.get("context"), mode=mode, priority=str(priority))
+        self._mark(template, rule, f"context of sch:rule {rule.get('context')!r}")
+        for let in pattern_lets:
+            etree.SubElement(template, X + "param", name=let.get("name"), tunnel="yes")
+        for item in self._rule_body(rule):
+            if item.tag == S + "let":
+                template.append(self._variable(item))
+            else:
+                template.append(self._check(item, rule, pattern))
+        return template
+
+    def _check(self, test: etree._Element, rule: etree._Element, pattern: etree._Element) -> etree._Element:
+        kind = etree.QName(test).localname
+        if not test.get("test"):
+            raise SchemaError(f"{self._where(test)}: error: [schematron] sch:{kind} needs @test")
+        condition = test.get("test") if kind == "report" else f"not({test.get('test')})"
+        branch = self._mark(etree.Element(X + "if", test=condition), test, f"test of sch:{kind} {test.get('test')!r}")
+        fired = etree.SubElement(branch, T + "fired", check=str(len(self.checks)))
+        subject = test.get("subject") or rule.get("subject") or "."
+        etree.SubElement(fired, X + "variable", name="tt:subject", select=f"({subject})[1]")
+        etree.SubElement(fired, X + "attribute", name="at", select="$tt:subject/ancestor-or-self::*!(count(preceding-sibling::*) + 1)")
+        attribute = etree.SubElement(fired, X + "if", test="$tt:subject instance of attribute()")
+        etree.SubElement(attribute, X + "attribute", name="attribute",
+                         select="$tt:subject!(if (namespace-uri()) then '{' || namespace-uri() || '}' || local-name() else local-name())")
+        self._message(test, fired)
+        for reference in test.get("diagnostics", "").split():
+            diagnostic = self.diagnostics.get(reference)
+            if diagnostic is None:
+                raise SchemaError(f"{self._where(test)}: error: [schematron] no sch:diagnostic with id {reference!r}")
+            self._message(diagnostic, etree.SubElement(fired, T + "diagnostic"))
+        role = (test.get("role") or rule.get("role") or "").lower()
+        severity = Severity.WARNING if role in WARNING_ROLES else Severity.ERROR
+        label = "/".join(filter(None, (pattern.get("id"), test.get("id"))))
+        if test.get("flag"):
+            label = f"{label}, flag {test.get('flag')}" if label else f"flag {test.get('flag')}"
+        self.checks.append(Check(severity, label))
+        return branch
+
+    def _message(self, source: etree._Element, target: etree._Element) -> None:
+        """Copy mixed message content, turning ``sch:value-of`` and ``sch:name`` into XSLT."""
+        if source.text:
+            etree.SubElement(target, X + "text").text = source.text
+        for child in source:
+            if child.tag == S + "value-of":
+                value = etree.SubElement(target, X + "value-of", select=child.get("select", "."))
+                self._mark(value, child, f"select of sch:value-of {child.get('select')!r}")
+            elif child.tag == S + "name":
+                name = etree.SubElement(target, X + "value-of", select=f"name({child.get('path', '.')})")
+                self._mark(name, child, "path of sch:name")
+            elif isinstance(child.tag, str):
+                self._message(child, target)
+            if child.tail:
+                etree.SubElement(target, X + "text").text = child.tail

@@ -179,3 +179,30 @@ def test_remote_schema_is_never_fetched_and_falls_back_with_a_warning(tmp_path):
     assert "not available locally" in choice.warnings[0].message
     mapped = schemas.choose(document, schemas.SchemaSettings(mapping=(("tei_all.rng", MINI_RNG),)))
     assert mapped.relaxng == MINI_RNG and not mapped.warnings
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MANIFEST = SHARED / "corpus" / "MANIFEST.tsv"
+
+
+def _manifest_rows() -> list:
+    if not MANIFEST.is_file():
+        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"the shared corpus is not at {SHARED}"))]
+    import csv
+
+    with MANIFEST.open(encoding="utf-8") as handle:
+        return [pytest.param(row["file"], row["tei_all_jing"], id=row["file"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file, jing_verdict", _manifest_rows())
+def test_schema_verdict_on_the_corpus_equals_jings(file, jing_verdict):
+    options = validate.Options(
+        schema_settings=schemas.SchemaSettings(schema=SHARED / "corpus" / "schemas" / "tei_all.rng"),
+        only=frozenset({"schema"}),
+    )
+    findings = validate.validate_file(SHARED / "corpus" / file, options)
+    errors = [f for f in findings if f.is_error]
+    assert ("invalid" if errors else "valid") == jing_verdict, errors[:3]
+    if errors:
+        assert all(f.line > 0 for f in errors)

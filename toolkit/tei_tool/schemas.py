@@ -175,12 +175,38 @@ class Libxml2Schema:
             if self._whole is None:
                 self._whole = _compile(read_schema(self.path), self.path)
             return self._whole
-        from .relaxng.simplify import prune
+        from .relaxng.simplify import document_names, prune
 
-        names = {(etree.QName(el).namespace or "", etree.QName(el).localname) for el in tree.iter() if isinstance(el.tag, str)}
-        return _compile(prune(self._simplified, names, None), self.path)
+        elements, _ = document_names(tree)
+        return _compile(prune(self._simplified, elements), self.path)
+
+    def _root_names(self) -> list[str]:
+        """Local names of the elements the (simplified) schema allows as root."""
+        grammar = self._simplified.getroot()
+        defines = {d.get("name"): d for d in grammar.iterchildren(f"{{{RNG_NS}}}define")}
+        names = []
+        for ref in grammar.find(f"{{{RNG_NS}}}start").iter(f"{{{RNG_NS}}}ref"):
+            name_class = defines[ref.get("name")][0][0]
+            if name_class.tag == f"{{{RNG_NS}}}name":
+                names.append(name_class.text.strip())
+        return names
+
+    def _unexpected_root(self, document: xmlsafe.Document) -> Finding | None:
+        """libxml2 accepts anything when pruning leaves no possible root, so check the root here."""
+        if self._simplified is None:
+            return None
+        allowed = self._root_names()
+        root = etree.QName(document.root).localname
+        if root in allowed or not allowed:
+            return None
+        file, line, column = document.locate(document.root)
+        expected = ", ".join(f"`{name}`" for name in allowed)
+        return Finding(file, line, column, Severity.ERROR, "schema", f"element `{root}` not allowed as the root element; expected {expected}")
 
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
+        if wrong_root := self._unexpected_root(document):
+            yield wrong_root
+            return
         schema = self._compiled_for(document.tree)
         if schema.validate(document.tree):
             return
@@ -221,7 +247,7 @@ def _simplified(path: Path) -> etree._ElementTree | None:
     if path.suffix != ".rng":
         return None
     try:
-        from .relaxng.simplify import load_simplified
+        from .relaxng import load_simplified
     except ImportError:
         return None
     return load_simplified(path)

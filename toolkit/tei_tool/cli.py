@@ -156,5 +156,26 @@ def entities_command(paths, kind, table_format, output, authorities, force):
     click.echo(f"Wrote {len(written)} file(s) to {output}", err=True)
 
 
+@main.command("pdf", short_help="Render a TEI file as a PDF book.")
+@click.argument("source", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="OUT.pdf",
+              help="The PDF file to write (written atomically).")
+@click.option("--variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None,
+              help="pdf/a-3b: archival, with the TEI file attached; pdf/ua-1: tagged for accessibility.")
+@click.option("--force", is_flag=True, help="Replace OUT.pdf if it exists.")
+def pdf_command(source, output, variant, force):
+    """Render FILE as a PDF book: title page, contents with page numbers,
+    running heads, footnotes, chronology, indexes of persons, places and
+    organisations, PDF bookmarks and metadata.
+
+    Exit status: 0 on success, 2 on malformed input, a variant that cannot
+    be met, or unwritable output.
+    """
+    from . import pdf
+
+    written = pdf.render_pdf(source, output, variant=variant, force=force)
+    click.echo(f"Wrote {written}", err=True)
+
+
 if __name__ == "__main__":
     sys.exit(main())

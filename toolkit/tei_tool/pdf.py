@@ -1,0 +1,163 @@
+"""The PDF edition: TEI → print HTML (xslt/print.xsl) → PDF (WeasyPrint, xslt/print.css).
+
+WeasyPrint lays the book out once. The indexes need the page of every
+mention, each page listed once, which CSS ``target-counter`` cannot give, so
+the index sections are then laid out a second time on their own, with the
+page numbers read from the first layout's anchors, and put in place of
+their first-pass pages. Everything before the indexes is unchanged by this,
+because the indexes start on a new page at the end of the book.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree, html as lxml_html
+
+from . import resources, xmlsafe
+from .atomic import atomic_write
+from .errors import OutputError, TeiToolError
+from .transform import transform
+
+VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+"""The PDF variants ``--variant`` accepts."""
+
+INDEX_CLASS = "index"
+
+
+class PdfError(TeiToolError, ValueError):
+    """A PDF cannot be made as asked (unknown variant, or a variant whose requirements are not met)."""
+
+
+def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool = True) -> Path:
+    """Render ``source`` as a PDF book at ``out`` and return ``out``.
+
+    ``variant`` is None, ``"pdf/a-3b"`` (archival, the TEI file attached) or
+    ``"pdf/ua-1"`` (tagged for accessibility). The file is written
+    atomically; without ``force`` an existing ``out`` is left untouched.
+    """
+    source, out = Path(source), Path(out)
+    if variant is not None and variant not in VARIANTS:
+        raise PdfError(f"unknown PDF variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    if out.exists() and not force:
+        raise OutputError(f"{out} exists; use --force to replace it")
+    document = xmlsafe.load(source)
+    book_html = transform("print.xsl", document).principal
+    with _weasyprint_problems() as problems:
+        book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
+        data = book.write_pdf(**_variant_options(variant, source))
+    if variant and problems:
+        raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems))
+    return atomic_write(out, data, force=force)
+
+
+def lay_out(book_html: str, base_url: str | None = None, variant: str | None = None):
+    """Lay out the print HTML and return the WeasyPrint ``Document``, indexes filled in."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(resources.xslt_dir() / "print.css"), font_config=fonts)
+    options = {"stylesheets": [stylesheet], "font_config": fonts, "pdf_variant": variant}
+    tree = lxml_html.document_fromstring(book_html)
+    book = HTML(string=book_html, base_url=base_url).render(**options)
+    page_of = anchor_pages(book)
+    index_sections = tree.xpath(f"//section[contains(concat(' ', @class, ' '), ' {INDEX_CLASS} ')]")
+    starts = [page_of[section.get("id")] for section in index_sections if section.get("id") in page_of]
+    if not starts:
+        return book
+    first_index_page = min(starts)
+    for section in index_sections:
+        fill_index_pages(section, page_of)
+    index_html = _standalone(tree, index_sections, first_page_number=first_index_page + 1)
+    indexes = HTML(string=index_html, base_url=base_url).render(**options)
+    return book.copy(book.pages[:first_index_page] + indexes.pages)
+
+
+def anchor_pages(book) -> dict[str, int]:
+    """Each anchor (HTML id) of a laid-out book and the index of the page it is on."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(book.pages):
+        for anchor in page.anchors:
+            found.setdefault(anchor, number)
+    return found
+
+
+def page_ranges(pages: list[int]) -> list[tuple[int, int]]:
+    """Sorted page numbers as runs: [3, 5, 6, 12] gives [(3, 3), (5, 6), (12, 12)]."""
+    runs: list[tuple[int, int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], page)
+        else:
+            runs.append((page, page))
+    return runs
+
+
+def fill_index_pages(section: etree._Element, page_of: dict[str, int]) -> None:
+    """Write "3, 5–6, 12" into each entry, each number linking to the first mention on that page."""
+    for entry in section.xpath(".//*[@data-mentions]"):
+        first_mention: dict[int, str] = {}
+        for mention in entry.get("data-mentions").split():
+            if mention in page_of:
+                first_mention.setdefault(page_of[mention] + 1, mention)
+        target = entry.find(".//span[@class='index-pages']")
+        for number, (start, end) in enumerate(page_ranges(list(first_mention))):
+            link = etree.SubElement(target, "a", href="#" + first_mention[start])
+            link.text = str(start) if start == end else f"{start}–{end}"
+            link.tail = ", " if number < len(page_ranges(list(first_mention))) - 1 else None
+
+
+def _standalone(tree: etree._Element, sections: list[etree._Element], first_page_number: int) -> str:
+    """An HTML page with the head of ``tree`` and copies of ``sections``, its pages numbered from ``first_page_number``."""
+    page = etree.Element("html", lang=tree.get("lang", "en"))
+    page.append(copy.deepcopy(tree.find("head")))
+    style = etree.SubElement(page.find("head"), "style")
+    style.text = f"@page :first {{ counter-set: page {first_page_number}; }}"
+    body = etree.SubElement(page, "body")
+    for section in sections:
+        body.append(copy.deepcopy(section))
+    return "<!DOCTYPE html>" + etree.tostring(page, encoding="unicode", method="html")
+
+
+def misplaced_footnotes(book) -> list[str]:
+    """Footnotes not on the page of their call (WeasyPrint issue #2502), by note id; empty when all is well."""
+    page_of = anchor_pages(book)
+    return [
+        anchor for anchor, page in page_of.items()
+        if anchor.startswith("note-") and page_of.get("call-" + anchor[5:]) != page
+    ]
+
+
+def _variant_options(variant: str | None, source: Path) -> dict:
+    from weasyprint import Attachment
+
+    if variant == "pdf/a-3b":
+        tei = Attachment(filename=str(source), name=source.name, description="TEI P5 source of this edition", relationship="Source")
+        return {"pdf_variant": variant, "attachments": [tei]}
+    if variant == "pdf/ua-1":
+        return {"pdf_variant": variant, "pdf_tags": True}
+    return {}
+
+
+@contextlib.contextmanager
+def _weasyprint_problems() -> Iterator[list[str]]:
+    """Collect WeasyPrint's errors (missing language, missing image descriptions, …) instead of printing them."""
+    problems: list[str] = []
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                problems.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collector()
+    logger.addHandler(handler)
+    try:
+        yield problems
+    finally:
+        logger.removeHandler(handler)

@@ -1,0 +1,136 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  print-back.xsl: the appendices of the PDF edition, generated from the
+  tagging: a chronology of the dated events in the text and indexes of
+  persons, places and organisations. Each index entry lists the anchors of
+  its mentions in data-mentions; the pdf module turns them into page numbers
+  (each page once, runs as ranges) after WeasyPrint has laid out the pages.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tt="https://tei-tool.org/ns/1.0"
+    xmlns:print="https://tei-tool.org/ns/1.0/print"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all">
+
+  <!-- Fewer dated events than this make no chronology. -->
+  <xsl:param name="tt:chronology-minimum" as="xs:integer" select="3"/>
+
+  <xsl:variable name="print:indexes" as="map(xs:string, xs:string)" select="map {
+      'person': 'Index of persons', 'place': 'Index of places', 'org': 'Index of organisations'}"/>
+
+  <!-- 'person', 'place' or 'org' for a mention in the reading text, else nothing. -->
+  <xsl:function name="print:entity-kind" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="name" as="xs:string" select="local-name($element)"/>
+    <xsl:variable name="kind" as="xs:string?" select="
+        if ($name = 'persName') then 'person'
+        else if ($name = ('placeName', 'settlement', 'country', 'geogName')) then 'place'
+        else if ($name = 'orgName') then 'org'
+        else if ($name = ('rs', 'name')) then map {'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}($element/@type)
+        else ()"/>
+    <xsl:sequence select="$kind[$element/ancestor::text
+        and not($element/ancestor::*[local-name() = ($name, 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])]"/>
+  </xsl:function>
+
+  <!-- Mentions of one entity share a key: the register entry they point to, or their wording. -->
+  <xsl:function name="print:entity-key" as="xs:string">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:variable name="reference" as="xs:string?" select="tokenize(($mention/@ref, $mention/@key, $mention/@corresp)[1])[1]"/>
+    <xsl:sequence select="($reference, 'text:' || lower-case(normalize-space($mention)))[1]"/>
+  </xsl:function>
+
+  <!-- The register entry a local reference points to. -->
+  <xsl:function name="print:register-entry" as="element()?">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:sequence select="if (starts-with($key, '#')) then id(substring($key, 2), $context)[self::person | self::place | self::org | self::personGrp] else ()"/>
+  </xsl:function>
+
+  <xsl:function name="print:entry-label" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="name" as="element()?" select="($entry/(persName | placeName | orgName | name)[not(@xml:lang) or @xml:lang = print:document-language(root($entry)/*)], $entry/(persName | placeName | orgName | name))[1]"/>
+    <xsl:sequence select="
+        if ($name/surname and $name/forename) then normalize-space(string-join($name/surname, ' ')) || ', ' || normalize-space(string-join($name/forename, ' '))
+        else normalize-space($name)"/>
+  </xsl:function>
+
+  <xsl:function name="print:is-event-date" as="xs:boolean">
+    <xsl:param name="date" as="element(date)"/>
+    <xsl:sequence select="exists($date/ancestor::text) and exists($date/(@when, @from, @notBefore))
+        and empty($date/ancestor::*[self::bibl | self::note | self::teiHeader | self::date | self::listEvent])"/>
+  </xsl:function>
+
+  <!-- The sentence around a date, as the chronology's description of the event. -->
+  <xsl:function name="print:date-context" as="xs:string">
+    <xsl:param name="date" as="element(date)"/>
+    <xsl:variable name="block" as="element()" select="tt:context-of($date)"/>
+    <xsl:variable name="before" as="xs:string" select="string-join($block//text()[. &lt;&lt; $date][not(ancestor::note)], '')"/>
+    <xsl:variable name="after" as="xs:string" select="string-join($block//text()[. >> $date][not(ancestor::*[. is $date])][not(ancestor::note)], '')"/>
+    <xsl:variable name="sentence" as="xs:string" select="
+        replace($before, '^.*[.!?]\s+', '', 's') || string($date) || (if (matches($after, '[.!?]')) then replace($after, '^([^.!?]*[.!?]).*$', '$1', 's') else $after)"/>
+    <xsl:variable name="words" as="xs:string*" select="tokenize(normalize-space($sentence))"/>
+    <xsl:sequence select="string-join(subsequence($words, 1, 40), ' ') || (if (count($words) gt 40) then ' …' else '')"/>
+  </xsl:function>
+
+  <xsl:template name="print:back-matter-contents" as="element()*">
+    <xsl:variable name="texts" as="element(text)*" select="print:texts(/)"/>
+    <xsl:if test="count($texts//date[print:is-event-date(.)]) ge $tt:chronology-minimum">
+      <li class="contents-level-1"><a href="#print-chronology">Chronology</a></li>
+    </xsl:if>
+    <xsl:for-each select="map:keys($print:indexes)[. = $texts//*/print:entity-kind(.)]">
+      <xsl:sort select="index-of(('person', 'place', 'org'), .)"/>
+      <li class="contents-level-1"><a href="#print-index-{.}"><xsl:value-of select="$print:indexes(.)"/></a></li>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="print:chronology" as="element()?">
+    <xsl:variable name="dates" as="element(date)*" select="print:texts(/)//date[print:is-event-date(.)]"/>
+    <xsl:if test="count($dates) ge $tt:chronology-minimum">
+      <section class="appendix chronology" id="print-chronology">
+        <h1 data-label="Chronology">Chronology</h1>
+        <xsl:for-each select="$dates">
+          <xsl:sort select="tt:date-sort-key(tt:date-value(.))"/>
+          <div class="chronology-entry">
+            <span class="chronology-date"><xsl:value-of select="tt:date-value(.)"/></span>
+            <span class="chronology-event">
+              <xsl:value-of select="print:date-context(.)"/>
+              <xsl:text> </xsl:text>
+              <a class="page-reference" href="#date-{generate-id()}"/>
+            </span>
+          </div>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="print:indexes" as="element()*">
+    <xsl:variable name="mentions" as="element()*" select="print:texts(/)//*[print:entity-kind(.)]"/>
+    <xsl:for-each-group select="$mentions" group-by="print:entity-kind(.)">
+      <xsl:sort select="index-of(('person', 'place', 'org'), current-grouping-key())"/>
+      <section class="appendix index" id="print-index-{current-grouping-key()}">
+        <h1 data-label="{$print:indexes(current-grouping-key())}"><xsl:value-of select="$print:indexes(current-grouping-key())"/></h1>
+        <xsl:variable name="entries" as="element()*">
+          <xsl:for-each-group select="current-group()" group-by="print:entity-key(.)">
+            <xsl:variable name="register-entry" as="element()?" select="print:register-entry(current-grouping-key(), .)"/>
+            <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.))[. ne ''][1]"/>
+            <div class="index-entry" data-mentions="{current-group() ! ('mention-' || generate-id(.))}">
+              <span class="index-name"><xsl:value-of select="$label"/></span>
+              <xsl:for-each select="$register-entry/(persName | placeName | orgName)[@xml:lang and @xml:lang ne print:document-language(root(.)/*)]">
+                <xsl:text> </xsl:text>
+                <span class="index-variant" lang="{@xml:lang}"><xsl:value-of select="normalize-space()"/></span>
+              </xsl:for-each>
+              <xsl:text> </xsl:text>
+              <span class="index-pages"/>
+            </div>
+          </xsl:for-each-group>
+        </xsl:variable>
+        <xsl:perform-sort select="$entries">
+          <xsl:sort select="lower-case(string(*[@class = 'index-name']))" lang="{print:document-language(/*)}"/>
+        </xsl:perform-sort>
+      </section>
+    </xsl:for-each-group>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,141 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  print-text.xsl: what the PDF edition does differently from common.xsl's
+  mode tt:body in the reading text. Divisions get headings that feed the
+  running heads and the PDF outline; editorial notes, corrections and
+  apparatus readings become CSS footnotes; surplus and deletions are left
+  out; every tagged person, place and organisation and every dated event
+  gets an anchor the indexes and the chronology point back to.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tt="https://tei-tool.org/ns/1.0"
+    xmlns:print="https://tei-tool.org/ns/1.0/print"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all">
+
+  <xsl:function name="print:is-division" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="matches(local-name($element), '^div[1-7]?$')"/>
+  </xsl:function>
+
+  <xsl:function name="print:depth" as="xs:integer">
+    <xsl:param name="division" as="element()"/>
+    <xsl:sequence select="count($division/ancestor-or-self::*[print:is-division(.)])"/>
+  </xsl:function>
+
+  <!-- The id of a section in the print HTML, which the contents link to. -->
+  <xsl:function name="print:id" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="($element/@xml:id, 'print-' || generate-id($element))[1] => string()"/>
+  </xsl:function>
+
+  <!-- A division's heading as plain text, or nothing when it has neither head nor number. -->
+  <xsl:function name="print:heading" as="xs:string?">
+    <xsl:param name="division" as="element()"/>
+    <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! tt:reading-text(.)[. ne '']"/>
+    <xsl:variable name="kind" as="xs:string" select="($division/@subtype, $division/@type, 'section')[1]"/>
+    <xsl:sequence select="
+        if ($division/@type = 'primarySource' and $division/@n) then string-join(('(' || $division/@n || ')', $head), ' ')
+        else if ($head) then $head
+        else if ($division/@n) then upper-case(substring($kind, 1, 1)) || substring($kind, 2) || ' ' || $division/@n
+        else ()"/>
+  </xsl:function>
+
+  <xsl:template match="*[print:is-division(.)]" mode="tt:body" as="element()">
+    <xsl:variable name="heading" as="xs:string?" select="print:heading(.)"/>
+    <section class="{tt:classes(.)}" id="{print:id(.)}">
+      <xsl:if test="$heading">
+        <xsl:element name="h{min((print:depth(.), 6))}">
+          <xsl:attribute name="data-label" select="$heading"/>
+          <xsl:if test="@type = 'primarySource' and @n">
+            <span class="source-number">(<xsl:value-of select="@n"/>)</span>
+            <xsl:text> </xsl:text>
+          </xsl:if>
+          <xsl:apply-templates select="if (head) then head[1]/node() else $heading" mode="#current"/>
+        </xsl:element>
+      </xsl:if>
+      <xsl:apply-templates select="node() except head[1]" mode="#current"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="div[@type = 'primarySource']/bibl" mode="tt:body" as="element()">
+    <div class="source-citation"><xsl:apply-templates mode="#current"/></div>
+  </xsl:template>
+
+  <!-- Left out of the reading text. -->
+  <xsl:template match="surplus | del" mode="tt:body" as="empty-sequence()"/>
+
+  <!-- Footnotes: editorial notes, corrections, apparatus. -->
+
+  <xsl:template match="note" mode="tt:body" as="element()+">
+    <xsl:call-template name="print:footnote">
+      <xsl:with-param name="content" as="node()*"><xsl:apply-templates mode="#current"/></xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="choice[corr][sic]" mode="tt:body" as="node()+">
+    <xsl:apply-templates select="corr[1]/node()" mode="#current"/>
+    <xsl:call-template name="print:footnote">
+      <xsl:with-param name="content" as="node()*">
+        <xsl:text>The source reads “</xsl:text>
+        <xsl:apply-templates select="sic[1]/node()" mode="#current"/>
+        <xsl:text>”.</xsl:text>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Any other choice: the regularised, expanded or corrected form only. -->
+  <xsl:template match="choice" mode="tt:body" as="node()*">
+    <xsl:apply-templates select="(expan, reg, corr, unclear, seg, *)[1]/node()" mode="#current"/>
+  </xsl:template>
+
+  <xsl:template match="app" mode="tt:body" as="node()*">
+    <xsl:variable name="reading" as="element()?" select="(lem, rdg)[1]"/>
+    <xsl:apply-templates select="$reading/node()" mode="#current"/>
+    <xsl:variable name="variants" as="element()*" select="(lem, rdg) except $reading"/>
+    <xsl:if test="exists($variants)">
+      <xsl:call-template name="print:footnote">
+        <xsl:with-param name="content" as="node()*">
+          <xsl:for-each select="$variants">
+            <xsl:if test="position() gt 1">; </xsl:if>
+            <xsl:apply-templates select="node()" mode="#current"/>
+            <xsl:if test="not(node())"><i>omitted</i></xsl:if>
+            <xsl:if test="@wit or @source">
+              <span class="witness"><xsl:value-of select="' ' || replace(normalize-space(string-join((@wit, @source), ' ')), '#', '')"/></span>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!--
+    A CSS footnote, preceded by an empty marker at the call so that the pdf
+    module can check that each note lands on the page of its call. Inside a
+    note, a further footnote is given inline in brackets.
+  -->
+  <xsl:template name="print:footnote" as="element()+">
+    <xsl:param name="content" as="node()*"/>
+    <xsl:choose>
+      <xsl:when test="ancestor::note">
+        <span class="nested-note"> [<xsl:sequence select="$content"/>]</span>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="footnote-call" id="call-{generate-id()}"/>
+        <span class="footnote" id="note-{generate-id()}"><xsl:sequence select="$content"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Names: an anchor per mention, so the indexes can give its page. -->
+  <xsl:template match="*[print:entity-kind(.)]" mode="tt:body" priority="2" as="element()">
+    <span class="mention {tt:classes(.)}" id="mention-{generate-id()}"><xsl:apply-templates mode="#current"/></span>
+  </xsl:template>
+
+  <!-- Dated events: an anchor for the chronology's page reference. -->
+  <xsl:template match="date[print:is-event-date(.)]" mode="tt:body" priority="2" as="element()">
+    <span class="event" id="date-{generate-id()}"><xsl:next-match/></span>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,60 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  print.xsl: entry stylesheet of the PDF edition. It turns a TEI document
+  into one HTML page laid out for print by print.css (CSS Paged Media):
+  title page, contents, reading text with footnotes, chronology and indexes.
+  tei-tool's pdf module fills in the index page numbers after layout and
+  renders the PDF with WeasyPrint.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tt="https://tei-tool.org/ns/1.0"
+    xmlns:print="https://tei-tool.org/ns/1.0/print"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all">
+
+  <xsl:import href="common.xsl"/>
+  <xsl:include href="print-text.xsl"/>
+  <xsl:include href="print-front.xsl"/>
+  <xsl:include href="print-back.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
+
+  <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="#all"/>
+
+  <!-- The heading shown above the list of contents. -->
+  <xsl:param name="tt:contents-label" as="xs:string" select="'Contents'"/>
+
+  <xsl:template match="/" as="element()">
+    <xsl:variable name="header" as="element(teiHeader)?" select="(//teiHeader)[1]"/>
+    <html lang="{print:document-language(/*)}">
+      <head>
+        <meta charset="utf-8"/>
+        <xsl:apply-templates select="$header" mode="print:metadata"/>
+        <meta name="generator" content="tei-tool"/>
+      </head>
+      <body>
+        <xsl:apply-templates select="$header" mode="print:title-page"/>
+        <xsl:call-template name="print:contents"/>
+        <main>
+          <xsl:apply-templates select="print:texts(/)" mode="tt:body"/>
+        </main>
+        <xsl:call-template name="print:chronology"/>
+        <xsl:call-template name="print:indexes"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- The outermost text elements: one for a TEI file, several for a teiCorpus. -->
+  <xsl:function name="print:texts" as="element(text)*">
+    <xsl:param name="document" as="document-node()"/>
+    <xsl:sequence select="$document//text[not(ancestor::text)]"/>
+  </xsl:function>
+
+  <xsl:function name="print:document-language" as="xs:string">
+    <xsl:param name="root" as="element()"/>
+    <xsl:sequence select="($root/@xml:lang, ($root//text)[1]/@xml:lang, 'en')[1] => string()"/>
+  </xsl:function>
+</xsl:stylesheet>

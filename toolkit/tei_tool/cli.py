@@ -177,5 +177,30 @@ def pdf_command(source, output, variant, force):
     click.echo(f"Wrote {written}", err=True)
 
 
+@main.command("html", short_help="Publish a TEI file as a static HTML edition with registers.")
+@click.argument("source", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--output", "-o", "out_dir", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Directory to write the site into (created; replaced only with --force).")
+@click.option("--force", is_flag=True, help="Replace DIR if it exists.")
+def html_command(source, out_dir, force):
+    """Write the HTML edition of FILE into DIR: the reading text, registers
+    of persons, places and organisations, a chronology, quotations, the
+    bibliography and an about page. Open DIR/index.html from disk or put
+    DIR on any web server.
+
+    Exit status: 0 on success, 2 on unreadable, malformed or non-TEI input
+    or unwritable output.
+    """
+    from . import html
+    from .errors import InputNotFound
+
+    if not source.exists():
+        raise InputNotFound(f"{source}: no such file")
+    site = html.build_site(source, out_dir, force=force)
+    for warning in site.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"Wrote {len(site.pages)} pages to {site.directory}", err=True)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,145 @@
+"""Running the XSLT 3.0 stylesheets in ``xslt/`` with saxonche.
+
+The source is always parsed by :mod:`xmlsafe` (XInclude applied, no DTD or
+network access) and handed to Saxon as a string without its DOCTYPE, so
+Saxon never fetches anything. Each stylesheet is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import saxonche
+from lxml import etree
+
+from . import resources, xmlsafe
+from .errors import TeiToolError
+
+TT_NS = "https://tei-tool.org/ns/1.0"
+"""The project namespace of the stylesheets' global parameters and functions (prefix ``tt``)."""
+
+
+class TransformError(TeiToolError, RuntimeError):
+    """A stylesheet failed to compile or stopped with a dynamic error or ``xsl:message terminate``."""
+
+
+@dataclass
+class TransformResult:
+    """The principal output and every ``xsl:result-document``, serialised."""
+
+    principal: str
+    documents: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+_processor: saxonche.PySaxonProcessor | None = None
+_executables: dict[str, saxonche.PyXsltExecutable] = {}
+
+
+def _saxon() -> saxonche.PySaxonProcessor:
+    global _processor
+    if _processor is None:
+        _processor = saxonche.PySaxonProcessor(license=False)
+    return _processor
+
+
+@contextlib.contextmanager
+def _stderr_captured() -> Iterator[list[str]]:
+    """Collect what Saxon's native code prints on file descriptor 2.
+
+    Saxon reports stylesheet errors there in addition to raising; we fold
+    that text into our own message instead of letting it reach the terminal.
+    """
+    captured: list[str] = []
+    with tempfile.TemporaryFile() as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured.append(sink.read().decode("utf-8", "replace"))
+
+
+def _saxon_detail(exc: Exception, stderr_text: str) -> str:
+    lines = [line.strip() for line in stderr_text.splitlines() if line.strip()]
+    return " ".join(lines) or str(exc).strip() or exc.__class__.__name__
+
+
+def executable(stylesheet: str) -> saxonche.PyXsltExecutable:
+    """The compiled stylesheet ``stylesheet`` (a file name in ``xslt/``), compiled on first use."""
+    if stylesheet not in _executables:
+        path = resources.xslt_dir() / stylesheet
+        if not path.is_file():
+            raise TransformError(f"no stylesheet {stylesheet} in {resources.xslt_dir()}")
+        compiler = _saxon().new_xslt30_processor()
+        with _stderr_captured() as stderr:
+            try:
+                compiled = compiler.compile_stylesheet(stylesheet_file=str(path))
+            except saxonche.PySaxonApiError as exc:
+                compiled, error = None, exc
+        if compiled is None:
+            raise TransformError(f"{path}: the stylesheet does not compile: {_saxon_detail(error, stderr[0])}")
+        _executables[stylesheet] = compiled
+    return _executables[stylesheet]
+
+
+def _load(source: Path | xmlsafe.Document) -> xmlsafe.Document:
+    return source if isinstance(source, xmlsafe.Document) else xmlsafe.load(source)
+
+
+def _collect_documents(output_dir: Path) -> dict[str, str]:
+    return {
+        path.relative_to(output_dir).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(output_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str, str] | None = None) -> TransformResult:
+    """Apply ``stylesheet`` to ``source`` and return everything it produced.
+
+    ``params`` are passed as strings to the stylesheet's global parameters
+    (declared in the ``tt:`` project namespace, e.g. ``{"tt:title": …}``
+    or ``{"title": …}`` for an unprefixed name). ``xsl:message`` output is
+    kept in :attr:`TransformResult.messages`; a dynamic error or a
+    terminating message raises :class:`TransformError`.
+    """
+    compiled = executable(stylesheet)
+    document = _load(source)
+    # The root element only: no DOCTYPE for Saxon to resolve.
+    text = etree.tostring(document.root, encoding="unicode")
+    saxon = _saxon()
+    compiled.clear_parameters()
+    for name, value in (params or {}).items():
+        qualified = name.replace("tt:", "{" + TT_NS + "}", 1) if name.startswith("tt:") else name
+        compiled.set_parameter(qualified, saxon.make_string_value(value))
+    compiled.set_save_xsl_message(True)
+    compiled.clear_xsl_messages()
+    output_dir = Path(tempfile.mkdtemp(prefix="tei-tool-xslt-"))
+    try:
+        with _stderr_captured() as stderr:
+            try:
+                node = saxon.parse_xml(xml_text=text)
+                base_output = output_dir.as_uri() + "/"
+                compiled.set_base_output_uri(base_output)
+                compiled.set_global_context_item(xdm_item=node)
+                principal, error = compiled.apply_templates_returning_string(xdm_value=node, base_output_uri=base_output), None
+            except saxonche.PySaxonApiError as exc:
+                principal, error = None, exc
+        messages = [str(item) for item in (compiled.get_xsl_messages() or [])]
+        if error is not None:
+            detail = "; ".join(messages) or _saxon_detail(error, stderr[0])
+            raise TransformError(f"{document.display_name}: error: [xslt] {stylesheet} stopped: {detail}")
+        return TransformResult(principal=principal or "", documents=_collect_documents(output_dir), messages=messages)
+    finally:
+        shutil.rmtree(output_dir, ignore_errors=True)
+

@@ -1,0 +1,498 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common.xsl: what every tei-tool output shares, imported by html.xsl and pdf.xsl.
+
+  * Functions (prefix tt:) that answer questions about any TEI document:
+    permalink ids, safe URLs, entity look-up by @ref, entity names and
+    kinds, normalised dates, the reading text of an element.
+  * Mode tt:body, which turns the content of a TEI text into HTML5 that
+    works for any TEI: known elements get their HTML counterpart, unknown
+    ones a div or span with the class "tei-{local name}", and every text
+    node is kept. Outputs override single rules (by importing this module)
+    for what only they do, e.g. links to register pages or footnotes.
+
+  Nothing here copies an attribute value into a URL or an event handler:
+  URLs pass tt:safe-url, class names are built from local names and
+  sanitised tokens only.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="https://tei-tool.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <xsl:mode name="tt:body" on-no-match="text-only-copy" on-multiple-match="fail" use-accumulators="#all"/>
+
+  <!-- Elements rendered as blocks; any element containing one is a block too. -->
+  <xsl:variable name="tt:block-names" as="xs:string*" select="(
+    'TEI', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6', 'div7',
+    'p', 'ab', 'lg', 'l', 'list', 'item', 'table', 'row', 'cell', 'figure', 'sp', 'speaker', 'stage', 'castList',
+    'opener', 'closer', 'dateline', 'salute', 'signed', 'postscript', 'epigraph', 'argument', 'trailer', 'byline',
+    'titlePage', 'docTitle', 'titlePart', 'docAuthor', 'docImprint', 'floatingText', 'listBibl', 'listPerson',
+    'listPlace', 'listOrg', 'listEvent', 'person', 'place', 'org', 'event', 'head', 'address', 'spGrp', 'set',
+    'letter', 'listWit', 'msDesc', 'standOff', 'teiHeader')"/>
+
+  <!-- The passages a mention is located in (the same list as tei_tool.entities.LOCATION_ELEMENTS,
+       so register links and the entity export name the same passage ids). -->
+  <xsl:variable name="tt:location-names" as="xs:string*" select="('p', 'ab', 'l', 'head', 'item', 'label', 'note',
+    'cell', 'stage', 'speaker', 'dateline', 'salute', 'signed', 'byline', 'trailer', 'titlePart')"/>
+
+  <!-- Elements that carry a permalink: those passages, and line groups, divisions and speeches. -->
+  <xsl:variable name="tt:anchored-names" as="xs:string*" select="($tt:location-names, 'lg', 'div', 'sp')"/>
+
+  <!-- Entity elements and the kind of register they belong to. -->
+  <xsl:variable name="tt:entity-kinds" as="map(xs:string, xs:string)" select="map {
+    'person': 'person', 'personGrp': 'person', 'place': 'place', 'org': 'org',
+    'bibl': 'bibl', 'biblStruct': 'bibl', 'biblFull': 'bibl'}"/>
+
+  <!-- Running count of TEI elements per local name, for position-based permalinks. -->
+  <xsl:accumulator name="tt:element-counts" as="map(xs:string, xs:integer)" initial-value="map {}">
+    <xsl:accumulator-rule match="tei:*" phase="start"
+      select="map:put($value, local-name(), ($value(local-name()), 0)[1] + 1)"/>
+  </xsl:accumulator>
+
+  <xsl:key name="tt:by-id" match="*[@xml:id]" use="string(@xml:id)"/>
+  <xsl:key name="tt:mentions" match="tei:text//*[@ref]" use="tt:local-ids(@ref)"/>
+
+  <!-- "{local name}-{position among all elements of that name}", e.g. p-12: stable as long as the text is. -->
+  <xsl:function name="tt:location-id" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="$element ! (local-name() || '-' || accumulator-before('tt:element-counts')(local-name()))"/>
+  </xsl:function>
+
+  <!-- The HTML id of an element: its xml:id, else its location id. -->
+  <xsl:function name="tt:anchor-id" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="($element/@xml:id/string(), tt:location-id($element))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:is-anchored" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/self::tei:*) and local-name($element) = $tt:anchored-names"/>
+  </xsl:function>
+
+  <!-- The passage whose permalink points at a node: its nearest location passage, else its nearest anchored ancestor. -->
+  <xsl:function name="tt:anchor-of" as="element()?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="($node/ancestor-or-self::tei:*[local-name() = $tt:location-names][1],
+      $node/ancestor-or-self::*[tt:is-anchored(.)][1])[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:is-block" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="local-name($element) = $tt:block-names or tt:contains-block($element)"/>
+  </xsl:function>
+
+  <!-- Whether an element holds blocks (notes aside, which outputs move or float). -->
+  <xsl:function name="tt:contains-block" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/descendant::*[local-name() = $tt:block-names][not(ancestor::tei:note)])"/>
+  </xsl:function>
+
+  <!-- 'div' for anything holding blocks or standing directly in a division, else the inline name given. -->
+  <xsl:function name="tt:element-name" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:param name="inline-name" as="xs:string"/>
+    <xsl:sequence select="if (tt:is-block($element)
+      or $element/parent::*[local-name() = ('div', 'body', 'front', 'back', 'text', 'group', 'listBibl')])
+      then 'div' else $inline-name"/>
+  </xsl:function>
+
+  <!--
+    A URL that is safe to emit: http(s), mailto, relative or a fragment.
+    Whitespace and control characters are removed first, as browsers do,
+    so "java&#9;script:" is recognised. Anything else yields the empty sequence.
+  -->
+  <xsl:function name="tt:safe-url" as="xs:string?">
+    <xsl:param name="url" as="xs:string?"/>
+    <xsl:variable name="compact" as="xs:string" select="replace(string($url), '[\s\p{Cc}]', '')"/>
+    <xsl:variable name="scheme" as="xs:string?"
+      select="if (matches($compact, '^[A-Za-z][A-Za-z0-9+.\-]*:')) then lower-case(substring-before($compact, ':')) else ()"/>
+    <xsl:sequence select="if ($compact = '') then ()
+      else if (empty($scheme)) then (if (matches($compact, '^[/\\]{2}')) then () else $compact)
+      else if ($scheme = ('http', 'https', 'mailto')) then $compact
+      else ()"/>
+  </xsl:function>
+
+  <!-- The ids in a pointer list that point into this document ("#kirov #stalin" gives kirov, stalin). -->
+  <xsl:function name="tt:local-ids" as="xs:string*">
+    <xsl:param name="pointers" as="xs:string?"/>
+    <xsl:sequence select="tokenize(normalize-space($pointers))[starts-with(., '#')][string-length(.) gt 1] ! substring(., 2)"/>
+  </xsl:function>
+
+  <!-- The elements a pointer list points to in the same document as $context. -->
+  <xsl:function name="tt:targets" as="element()*">
+    <xsl:param name="pointers" as="xs:string?"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:sequence select="tt:local-ids($pointers) ! key('tt:by-id', ., root($context))"/>
+  </xsl:function>
+
+  <!-- person, place, org or bibl for an entity element; empty for anything else. -->
+  <xsl:function name="tt:entity-kind" as="xs:string?">
+    <xsl:param name="element" as="element()?"/>
+    <xsl:sequence select="$element ! $tt:entity-kinds(local-name())"/>
+  </xsl:function>
+
+  <!-- The entity a mention points to (first local target that is an entity). -->
+  <xsl:function name="tt:entity-of" as="element()?">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:sequence select="tt:targets($mention/@ref, $mention)[exists(tt:entity-kind(.))][1]"/>
+  </xsl:function>
+
+  <!-- An entity's display name: its first name element, else its text, else its id. -->
+  <xsl:function name="tt:entity-name" as="xs:string">
+    <xsl:param name="entity" as="element()"/>
+    <xsl:variable name="named" as="element()?" select="(
+      $entity/(tei:persName | tei:placeName | tei:orgName | tei:name | tei:title | tei:geogName | tei:settlement)[@type = 'main' or @type = 'reg'],
+      $entity/(tei:persName | tei:placeName | tei:orgName | tei:name | tei:title | tei:geogName | tei:settlement | tei:label))[1]"/>
+    <xsl:variable name="text" as="xs:string" select="normalize-space(string-join(($named, $entity)[1]//text()[not(ancestor::tei:note)], ''))"/>
+    <xsl:sequence select="if ($named and $text) then $text
+      else if (local-name($entity) = ('bibl', 'biblStruct', 'biblFull') and $text) then $text
+      else string(($entity/@xml:id, local-name($entity))[1])"/>
+  </xsl:function>
+
+  <!-- The normalised value of a dated element: @when, else the start of its range, else its end. -->
+  <xsl:function name="tt:date-value" as="xs:string?">
+    <xsl:param name="date" as="element()"/>
+    <xsl:sequence select="($date/(@when, @when-iso, @from, @from-iso, @notBefore, @notBefore-iso, @notAfter, @notAfter-iso, @to, @to-iso))[normalize-space()][1] ! normalize-space()"/>
+  </xsl:function>
+
+  <!-- A sort key for an ISO 8601 date (signed years sort numerically): -0044 < 0033 < 1934-12. -->
+  <xsl:function name="tt:date-sort-key" as="xs:string">
+    <xsl:param name="value" as="xs:string?"/>
+    <xsl:variable name="year" as="xs:string?" select="replace($value, '^(-?\d+).*$', '$1')[matches(., '^-?\d+$')]"/>
+    <xsl:sequence select="if (empty($year)) then 'z' || $value
+      else format-number(xs:integer($year) + 100000, '000000') || substring($value, string-length($year) + 1)"/>
+  </xsl:function>
+
+  <!-- The normalised value as readers see it: "1934-12-01", "1936-08-19 – 1936-08-24", "between 1931-01 and 1931-03". -->
+  <xsl:function name="tt:date-label" as="xs:string?">
+    <xsl:param name="date" as="element()"/>
+    <xsl:variable name="start" as="xs:string?" select="($date/(@from, @from-iso))[1] ! normalize-space()"/>
+    <xsl:variable name="end" as="xs:string?" select="($date/(@to, @to-iso))[1] ! normalize-space()"/>
+    <xsl:variable name="after" as="xs:string?" select="($date/(@notBefore, @notBefore-iso))[1] ! normalize-space()"/>
+    <xsl:variable name="before" as="xs:string?" select="($date/(@notAfter, @notAfter-iso))[1] ! normalize-space()"/>
+    <xsl:sequence select="if ($date/(@when, @when-iso)) then normalize-space(($date/(@when, @when-iso))[1])
+      else if ($start or $end) then string-join(($start, '–', $end), ' ')
+      else if ($after and $before) then 'between ' || $after || ' and ' || $before
+      else if ($after) then 'not before ' || $after
+      else if ($before) then 'not after ' || $before
+      else ()"/>
+  </xsl:function>
+
+  <!-- The text a reader sees (corrected, expanded, without notes), whitespace normalised. -->
+  <xsl:function name="tt:reading-text" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="normalize-space(tt:reading-string($nodes))"/>
+  </xsl:function>
+
+  <!-- The same with runs of whitespace collapsed but kept at the edges, for joining with what surrounds it. -->
+  <xsl:function name="tt:reading-string" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="replace(string-join($nodes/descendant-or-self::text()[not(ancestor::tei:note
+      or ancestor::tei:sic[parent::tei:choice] or ancestor::tei:orig[parent::tei:choice]
+      or ancestor::tei:abbr[parent::tei:choice] or ancestor::tei:surplus)], ''), '\s+', ' ')"/>
+  </xsl:function>
+
+  <!-- Up to $length characters at the end (or start) of a text, cut at a word boundary. -->
+  <xsl:function name="tt:truncate" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:param name="length" as="xs:integer"/>
+    <xsl:param name="from-end" as="xs:boolean"/>
+    <xsl:sequence select="if (string-length($text) le $length) then $text
+      else if ($from-end) then '…' || replace(substring($text, string-length($text) - $length + 1), '^\S*(\s)', '$1')
+      else replace(substring($text, 1, $length), '(\s)\S*$', '$1') || '…'"/>
+  </xsl:function>
+
+  <!-- The block a mention's context is taken from. -->
+  <xsl:function name="tt:context-of" as="element()">
+    <xsl:param name="node" as="element()"/>
+    <xsl:sequence select="($node/ancestor::*[local-name() = ('p', 'ab', 'l', 'head', 'item', 'note', 'cell', 'bibl', 'quote', 'stage', 'speaker')][1], $node/..)[1]"/>
+  </xsl:function>
+
+  <!-- The words around $node in its block: (text before, text after), each at most about 80 characters,
+       keeping the space (or its absence) next to $node. -->
+  <xsl:function name="tt:context" as="xs:string+">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="block" as="element()" select="tt:context-of($node)"/>
+    <xsl:variable name="texts" as="text()*" select="$block//text() except $node//text()"/>
+    <xsl:sequence select="(
+      tt:truncate(replace(tt:reading-string($texts[. &lt;&lt; $node]), '^\s+', ''), 80, true()),
+      tt:truncate(replace(tt:reading-string($texts[. &gt;&gt; $node]), '\s+$', ''), 80, false()))"/>
+  </xsl:function>
+
+  <!-- A string usable as a single CSS class token. -->
+  <xsl:function name="tt:class-token" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="replace($value, '[^A-Za-z0-9_\-]', '_')"/>
+  </xsl:function>
+
+  <!-- "tei-hi rend-italic type-x": the TEI name, then its @rend and @type tokens. -->
+  <xsl:function name="tt:classes" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="string-join((
+      'tei-' || local-name($element),
+      tokenize(normalize-space($element/@rend)) ! ('rend-' || tt:class-token(.)),
+      tokenize(normalize-space($element/@type)) ! ('type-' || tt:class-token(.))), ' ')"/>
+  </xsl:function>
+
+  <!-- A heading level for a division's head: h2 for top-level divisions (h1 is the page title), at most h6. -->
+  <xsl:function name="tt:heading-level" as="xs:integer">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="min((6, 1 + count($head/ancestor::*[matches(local-name(), '^div\d?$')])))"/>
+  </xsl:function>
+
+  <!-- class, lang and id (xml:id or the permalink of anchored elements) of the element being rendered. -->
+  <xsl:template name="tt:attributes" as="attribute()*">
+    <xsl:param name="extra-class" as="xs:string?" select="()"/>
+    <xsl:attribute name="class" select="string-join((tt:classes(.), $extra-class), ' ')"/>
+    <xsl:if test="@xml:lang[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')]">
+      <xsl:attribute name="lang" select="@xml:lang"/>
+    </xsl:if>
+    <xsl:if test="@xml:id or tt:is-anchored(.)">
+      <xsl:attribute name="id" select="tt:anchor-id(.)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ===== mode tt:body: TEI content to HTML ===== -->
+
+  <xsl:template match="*" mode="tt:body">
+    <xsl:element name="{tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | comment() | processing-instruction()" mode="tt:body"/>
+
+  <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="tt:body">
+    <section>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="tei:head[parent::*[matches(local-name(), '^div\d?$')]]" mode="tt:body">
+    <xsl:element name="h{tt:heading-level(.)}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="parent::tei:div[@type = 'primarySource'][@n] and not(preceding-sibling::tei:head)">
+        <span class="div-number"><xsl:value-of select="../@n"/>. </span>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:p | tei:ab" mode="tt:body">
+    <xsl:element name="{if (tt:contains-block(.)) then 'div' else 'p'}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:lg | tei:l | tei:sp | tei:speaker | tei:stage[tt:is-block(.)]" mode="tt:body">
+    <div>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="tei:list" mode="tt:body">
+    <xsl:element name="{if (@rend = ('numbered', 'ordered') or @type = ('ordered', 'numbered')) then 'ol' else 'ul'}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:for-each select="node()[self::* or normalize-space()]">
+        <xsl:choose>
+          <xsl:when test="self::tei:item">
+            <xsl:apply-templates select="." mode="#current"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <li class="list-extra"><xsl:apply-templates select="." mode="#current"/></li>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:item" mode="tt:body">
+    <li>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="tei:table" mode="tt:body">
+    <table>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:for-each select="tei:head[1]">
+        <caption><xsl:apply-templates mode="#current"/></caption>
+      </xsl:for-each>
+      <xsl:for-each select="node()[self::* or normalize-space()] except tei:head[1]">
+        <xsl:choose>
+          <xsl:when test="self::tei:row">
+            <xsl:apply-templates select="." mode="#current"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <tr class="table-extra"><td><xsl:apply-templates select="." mode="#current"/></td></tr>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="tei:row" mode="tt:body">
+    <tr>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:for-each select="node()[self::* or normalize-space()]">
+        <xsl:choose>
+          <xsl:when test="self::tei:cell">
+            <xsl:apply-templates select="." mode="#current"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <td><xsl:apply-templates select="." mode="#current"/></td>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </tr>
+  </xsl:template>
+
+  <xsl:template match="tei:cell" mode="tt:body">
+    <xsl:element name="{if (@role = 'label' or ../@role = 'label') then 'th' else 'td'}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="@cols[. castable as xs:positiveInteger]">
+        <xsl:attribute name="colspan" select="xs:integer(@cols)"/>
+      </xsl:if>
+      <xsl:if test="@rows[. castable as xs:positiveInteger]">
+        <xsl:attribute name="rowspan" select="xs:integer(@rows)"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:quote | tei:q | tei:said" mode="tt:body">
+    <xsl:element name="{if (tt:is-block(.)) then 'blockquote' else 'span'}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:emph | tei:hi[tokenize(@rend) = ('italic', 'italics', 'i')][not(tt:is-block(.))]" mode="tt:body">
+    <em>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </em>
+  </xsl:template>
+
+  <xsl:template match="tei:title[not(ancestor::tei:teiHeader)][not(tt:is-block(.))]" mode="tt:body">
+    <cite>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </cite>
+  </xsl:template>
+
+  <xsl:template match="tei:lb" mode="tt:body">
+    <br class="tei-lb"/>
+  </xsl:template>
+
+  <xsl:template match="tei:pb | tei:cb" mode="tt:body">
+    <span>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:variable name="label" as="xs:string" select="normalize-space(@n)"/>
+      <xsl:variable name="facsimile" as="xs:string?" select="tt:safe-url(@facs)"/>
+      <xsl:choose>
+        <xsl:when test="$facsimile">
+          <a href="{$facsimile}" rel="noopener">[<xsl:value-of select="$label"/>]</a>
+        </xsl:when>
+        <xsl:when test="$label">[<xsl:value-of select="$label"/>]</xsl:when>
+      </xsl:choose>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="tei:gap" mode="tt:body">
+    <span>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="@reason">
+        <xsl:attribute name="title" select="'gap: ' || @reason"/>
+      </xsl:if>
+      <xsl:text>[…]</xsl:text>
+    </span>
+  </xsl:template>
+
+  <!-- Reading vs diplomatic text: outputs show or hide these classes. -->
+  <xsl:template match="tei:sic | tei:orig | tei:abbr | tei:surplus | tei:corr | tei:reg | tei:expan" mode="tt:body">
+    <xsl:variable name="view" as="xs:string?" select="
+      if (self::tei:surplus or (parent::tei:choice and (self::tei:sic or self::tei:orig or self::tei:abbr))) then 'only-diplomatic'
+      else if (parent::tei:choice) then 'only-reading' else ()"/>
+    <xsl:element name="{tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes">
+        <xsl:with-param name="extra-class" select="$view"/>
+      </xsl:call-template>
+      <xsl:if test="self::tei:surplus and @reason">
+        <xsl:attribute name="title" select="'surplus: ' || @reason"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body">
+    <xsl:variable name="first" as="xs:string" select="(tokenize(normalize-space(@target)), '')[1]"/>
+    <xsl:variable name="href" as="xs:string?" select="tt:safe-url($first)"/>
+    <xsl:element name="{if ($href) then 'a' else 'span'}">
+      <xsl:call-template name="tt:attributes">
+        <xsl:with-param name="extra-class" select="if ($href) then () else 'unsafe-link'"/>
+      </xsl:call-template>
+      <xsl:if test="$href">
+        <xsl:attribute name="href" select="$href"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+      <xsl:if test="self::tei:ptr">
+        <xsl:value-of select="$first"/>
+      </xsl:if>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:graphic | tei:media" mode="tt:body">
+    <xsl:variable name="href" as="xs:string?" select="tt:safe-url(@url)"/>
+    <xsl:variable name="label" as="xs:string" select="(normalize-space(tei:desc), 'image')[.][1]"/>
+    <xsl:element name="{if ($href) then 'a' else 'span'}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="$href">
+        <xsl:attribute name="href" select="$href"/>
+      </xsl:if>
+      <xsl:value-of select="'[' || $label || ']'"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:figure" mode="tt:body">
+    <figure>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates select="node() except tei:figDesc" mode="#current"/>
+      <xsl:for-each select="tei:figDesc">
+        <figcaption><xsl:apply-templates mode="#current"/></figcaption>
+      </xsl:for-each>
+    </figure>
+  </xsl:template>
+
+  <xsl:template match="tei:date | tei:time" mode="tt:body">
+    <xsl:variable name="when" as="xs:string?" select="normalize-space(@when)[matches(., '^\d{4}(-\d{2}(-\d{2})?)?$')]"/>
+    <xsl:element name="{if ($when and not(tt:is-block(.))) then 'time' else tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="$when and not(tt:is-block(.))">
+        <xsl:attribute name="datetime" select="$when"/>
+      </xsl:if>
+      <xsl:if test="tt:date-label(.)">
+        <xsl:attribute name="title" select="tt:date-label(.)"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- Editorial notes in place; html.xsl numbers them as endnotes instead. -->
+  <xsl:template match="tei:note" mode="tt:body">
+    <xsl:element name="{tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+</xsl:stylesheet>

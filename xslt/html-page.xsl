@@ -1,0 +1,133 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html-page.xsl: the frame every page of the HTML edition shares: head with
+  the stylesheet and script, skip link, site navigation (current page marked
+  for assistive technology), one h1, and the footer.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="https://tei-tool.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <!-- Every page of the site: file name and navigation label, in navigation order. -->
+  <xsl:variable name="tt:pages" as="map(xs:string, xs:string)*" select="(
+    map {'file': 'index.html', 'label': 'Text'},
+    map {'file': 'persons.html', 'label': 'Persons'},
+    map {'file': 'places.html', 'label': 'Places'},
+    map {'file': 'organisations.html', 'label': 'Organisations'},
+    map {'file': 'chronology.html', 'label': 'Chronology'},
+    map {'file': 'quotations.html', 'label': 'Quotations'},
+    map {'file': 'bibliography.html', 'label': 'Bibliography'},
+    map {'file': 'about.html', 'label': 'About this edition'})"/>
+
+  <!-- The register page of each entity kind. -->
+  <xsl:variable name="tt:register-files" as="map(xs:string, xs:string)" select="map {
+    'person': 'persons.html', 'place': 'places.html', 'org': 'organisations.html', 'bibl': 'bibliography.html'}"/>
+
+  <xsl:variable name="tt:edition-title" as="xs:string" select="
+    (/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = ('sub', 'alt', 'short'))] ! normalize-space(),
+     /tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title ! normalize-space(),
+     /*/tei:teiHeader//tei:title ! normalize-space(), 'Untitled edition')[.][1]"/>
+
+  <xsl:variable name="tt:edition-lang" as="xs:string" select="
+    ((/*/@xml:lang, /*/tei:text/@xml:lang, /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)
+      ! normalize-space()[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')], 'und')[1]"/>
+
+  <!-- The link to a register entry (or the reading text) for an element, or empty when it has no page. -->
+  <xsl:function name="tt:entry-href" as="xs:string?">
+    <xsl:param name="target" as="element()"/>
+    <xsl:variable name="kind" as="xs:string?" select="tt:entity-kind($target)"/>
+    <xsl:sequence select="if ($kind and $target/@xml:id and not($kind = 'bibl' and not($target/parent::tei:listBibl)))
+      then $tt:register-files($kind) || '#' || $target/@xml:id
+      else if ($target/ancestor::tei:text) then 'index.html#' || tt:anchor-id(($target/ancestor-or-self::*[@xml:id or tt:is-anchored(.)])[last()])
+      else ()"/>
+  </xsl:function>
+
+  <xsl:template name="tt:html-page" as="element()">
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="content" as="node()*"/>
+    <html lang="{$tt:edition-lang}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="tei-tool"/>
+        <title><xsl:value-of select="if ($file = 'index.html') then $tt:edition-title else $title || ' · ' || $tt:edition-title"/></title>
+        <link rel="stylesheet" href="edition.css"/>
+        <script src="edition.js" defer="defer"/>
+      </head>
+      <body class="page-{substring-before($file, '.html')}">
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <p class="site-title"><a href="index.html"><xsl:value-of select="$tt:edition-title"/></a></p>
+          <nav aria-label="Edition">
+            <ul>
+              <xsl:for-each select="$tt:pages">
+                <li>
+                  <a href="{?file}">
+                    <xsl:if test="?file = $file">
+                      <xsl:attribute name="aria-current" select="'page'"/>
+                    </xsl:if>
+                    <xsl:value-of select="?label"/>
+                  </a>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1">
+          <h1><xsl:value-of select="$title"/></h1>
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="site-footer">
+          <p>
+            <xsl:text>Published with tei-tool</xsl:text>
+            <xsl:if test="$tt:source-name">
+              <xsl:text> from </xsl:text>
+              <code><xsl:value-of select="$tt:source-name"/></code>
+            </xsl:if>
+            <xsl:text>. </xsl:text>
+            <a href="about.html">About this edition</a>
+          </p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- An HTML page written next to the principal output. -->
+  <xsl:template name="tt:write-page" as="empty-sequence()">
+    <xsl:param name="file" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="content" as="node()*"/>
+    <xsl:result-document href="{$file}" method="html" html-version="5" encoding="UTF-8" indent="no">
+      <xsl:call-template name="tt:html-page">
+        <xsl:with-param name="file" select="$file"/>
+        <xsl:with-param name="title" select="$title"/>
+        <xsl:with-param name="content" select="$content"/>
+      </xsl:call-template>
+    </xsl:result-document>
+  </xsl:template>
+
+  <!-- "before <mark>mention</mark> after" for occurrence lists. -->
+  <xsl:template name="tt:snippet" as="node()*">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="around" as="xs:string+" select="tt:context($node)"/>
+    <xsl:value-of select="$around[1]"/>
+    <mark><xsl:value-of select="tt:reading-text($node)"/></mark>
+    <xsl:value-of select="$around[2]"/>
+  </xsl:template>
+
+  <!-- A link from a register back to the place of $node in the reading text. -->
+  <xsl:template name="tt:occurrence-link" as="element()">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="anchor" as="element()?" select="tt:anchor-of($node)"/>
+    <a href="index.html#{if ($anchor) then tt:anchor-id($anchor) else 'main'}" class="occurrence">
+      <xsl:call-template name="tt:snippet">
+        <xsl:with-param name="node" select="$node"/>
+      </xsl:call-template>
+    </a>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,152 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html-text.xsl: index.html, the reading text. Overrides mode tt:body from
+  common.xsl where the web edition differs: entity mentions link to their
+  register entry (with a popover card), notes become numbered endnotes,
+  paragraphs, line groups and primary sources get a visible permalink.
+  Also builds the view controls that edition.js enables.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tt="https://tei-tool.org/ns/1.0"
+  exclude-result-prefixes="#all">
+
+  <xsl:mode name="tt:card" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- The notes of the reading text, numbered 1…n in document order. -->
+  <xsl:variable name="tt:text-notes" as="element(tei:note)*" select="//tei:text//tei:note"/>
+
+  <xsl:template name="tt:index-content" as="node()*">
+    <xsl:variable name="subtitles" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub'] ! normalize-space()"/>
+    <xsl:variable name="authors" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space()"/>
+    <xsl:if test="exists(($subtitles, $authors)[.])">
+      <p class="edition-byline">
+        <xsl:value-of select="string-join(($subtitles, $authors)[.], ' · ')"/>
+      </p>
+    </xsl:if>
+    <div id="view-controls" class="view-controls" hidden="hidden">
+      <div role="group" aria-label="Text view">
+        <span class="control-label">View</span>
+        <button type="button" data-view="reading" aria-pressed="true">Reading text</button>
+        <button type="button" data-view="diplomatic" aria-pressed="false">Diplomatic text</button>
+      </div>
+      <div role="group" aria-label="Highlight">
+        <span class="control-label">Highlight</span>
+        <xsl:for-each select="('persons', 'places', 'organisations', 'dates', 'quotations')">
+          <button type="button" data-highlight="{.}" aria-pressed="false" class="swatch-{.}">
+            <xsl:value-of select="upper-case(substring(., 1, 1)) || substring(., 2)"/>
+          </button>
+        </xsl:for-each>
+      </div>
+    </div>
+    <article class="edition-text">
+      <xsl:if test="/*/tei:text/@xml:lang">
+        <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
+      </xsl:if>
+      <xsl:apply-templates select="//tei:text[not(ancestor::tei:text)]/node()" mode="tt:body"/>
+    </article>
+    <xsl:if test="exists($tt:text-notes)">
+      <section class="endnotes" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">Notes</h2>
+        <ol>
+          <xsl:for-each select="$tt:text-notes">
+            <li id="{tt:anchor-id(.)}" value="{position()}">
+              <xsl:apply-templates mode="tt:body"/>
+              <xsl:text> </xsl:text>
+              <a href="#{tt:anchor-id(.)}-ref" class="note-back" aria-label="Back to the text of note {position()}">↩</a>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
+    <div class="entity-cards" hidden="hidden">
+      <xsl:apply-templates select="distinct-values(//tei:text//*[@ref] ! tt:entity-of(.)[@xml:id] ! string(@xml:id)) ! key('tt:by-id', ., $tt:document)[1]" mode="tt:card"/>
+    </div>
+  </xsl:template>
+
+  <!-- A mention of an entity: a link to its register entry, described by its card. -->
+  <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2">
+    <xsl:variable name="entity" as="element()?" select="tt:entity-of(.)"/>
+    <xsl:variable name="target" as="element()?" select="($entity, tt:targets(@ref, .))[1]"/>
+    <xsl:variable name="href" as="xs:string?" select="if ($target) then tt:entry-href($target) else ()"/>
+    <xsl:variable name="kind" as="xs:string" select="(tt:entity-kind($entity), tt:mention-kind(.))[1]"/>
+    <xsl:element name="{if ($href and not(tt:is-block(.))) then 'a' else tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes">
+        <xsl:with-param name="extra-class" select="string-join(('entity', 'entity-' || $kind, if ($href) then () else 'entity-unresolved'), ' ')"/>
+      </xsl:call-template>
+      <xsl:if test="$href and not(tt:is-block(.))">
+        <xsl:attribute name="href" select="$href"/>
+      </xsl:if>
+      <xsl:if test="$entity/@xml:id and $kind = ('person', 'place', 'org')">
+        <xsl:attribute name="data-card" select="'card-' || $entity/@xml:id"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- The kind of an unresolved mention, from its element name. -->
+  <xsl:function name="tt:mention-kind" as="xs:string">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:sequence select="
+      if ($mention/self::tei:persName or $mention[@type = 'person']) then 'person'
+      else if ($mention/(self::tei:placeName | self::tei:geogName | self::tei:settlement | self::tei:country | self::tei:region)
+        or $mention[@type = 'place']) then 'place'
+      else if ($mention/self::tei:orgName or $mention[@type = ('org', 'organisation', 'organization')]) then 'org'
+      else 'other'"/>
+  </xsl:function>
+
+  <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there). -->
+  <xsl:template match="tei:note[ancestor::tei:text]" mode="tt:body" priority="3">
+    <xsl:variable name="number" as="xs:integer" select="tt:note-number(.)"/>
+    <sup class="note-ref"><a href="#{tt:anchor-id(.)}" id="{tt:anchor-id(.)}-ref" aria-label="Note {$number}"><xsl:value-of select="$number"/></a></sup>
+  </xsl:template>
+
+  <xsl:variable name="tt:note-numbers" as="map(xs:string, xs:integer)"
+    select="map:merge(for $i in 1 to count($tt:text-notes) return map {generate-id($tt:text-notes[$i]): $i})"/>
+
+  <xsl:function name="tt:note-number" as="xs:integer">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="$tt:note-numbers(generate-id($note))"/>
+  </xsl:function>
+
+  <!-- Paragraphs, line groups and primary sources: a permalink, shown on hover and focus. -->
+  <xsl:template match="tei:p[not(ancestor::tei:note)] | tei:lg | tei:div[@type = 'primarySource']" mode="tt:body" priority="1">
+    <xsl:variable name="rendered" as="element()">
+      <xsl:next-match/>
+    </xsl:variable>
+    <xsl:element name="{name($rendered)}">
+      <xsl:sequence select="$rendered/@*"/>
+      <a class="permalink" href="#{tt:anchor-id(.)}" aria-label="Permalink to {if (self::tei:lg) then 'this poem' else if (self::tei:div) then 'this source' else 'this paragraph'}">¶</a>
+      <xsl:sequence select="$rendered/node()"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- The popover card of an entity: name, dates, note (edition.js shows it on hover and focus). -->
+  <xsl:template match="*" mode="tt:card">
+    <div class="entity-card" id="card-{@xml:id}">
+      <p class="card-name"><xsl:value-of select="tt:entity-name(.)"/></p>
+      <xsl:variable name="dates" as="xs:string?" select="tt:life-dates(.)"/>
+      <xsl:if test="$dates">
+        <p class="card-dates"><xsl:value-of select="$dates"/></p>
+      </xsl:if>
+      <xsl:variable name="note" as="xs:string" select="tt:reading-text((tei:note, tei:desc)[1]/node())"/>
+      <xsl:if test="$note">
+        <p class="card-note"><xsl:value-of select="tt:truncate($note, 240, false())"/></p>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- "1886–1934" from birth and death (or floruit), when they are dated. -->
+  <xsl:function name="tt:life-dates" as="xs:string?">
+    <xsl:param name="entity" as="element()"/>
+    <xsl:variable name="birth" as="xs:string?" select="($entity/tei:birth ! (tt:date-value(.), normalize-space())[.])[1]"/>
+    <xsl:variable name="death" as="xs:string?" select="($entity/tei:death ! (tt:date-value(.), normalize-space())[.])[1]"/>
+    <xsl:variable name="floruit" as="xs:string?" select="($entity/tei:floruit ! tt:date-label(.))[1]"/>
+    <xsl:sequence select="if ($birth or $death) then string-join(($birth, '–', $death), '')
+      else if ($floruit) then 'active ' || $floruit else ()"/>
+  </xsl:function>
+
+</xsl:stylesheet>

@@ -1,0 +1,90 @@
+"""Time `tei-tool validate --only schema` against jing on the same files, in one run.
+
+Usage: python benchmarks/validate.py [--jing JAR_OR_COMMAND] [--corpus DIR]
+
+Prints, for each scenario, tei-tool's and jing's wall-clock seconds (process
+start included) and the ratio. jing is found as the `jing` command or a jar
+given with --jing (or $JING_JAR); without it only tei-tool's figures are
+printed. Scenarios follow the targets: one file (under 1 MB) against
+tei_all; the ELTeC novels against their project schema; the whole corpus
+against tei_all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def tei_tool_command() -> list[str]:
+    installed = Path(sys.executable).with_name("tei-tool")
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "tei_tool.cli"]
+
+
+def jing_command(explicit: str | None) -> list[str] | None:
+    jar = explicit or os.environ.get("JING_JAR")
+    if jar and jar.endswith(".jar") and shutil.which("java"):
+        return ["java", "-jar", jar]
+    if jar:
+        return [jar]
+    found = shutil.which("jing")
+    return [found] if found else None
+
+
+def timed(command: list[str], repeat: int = 3) -> float:
+    """Best wall-clock time of ``repeat`` runs (exit status 0 or 1 both count as a run)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - started
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(command[:3])} … failed with status {result.returncode}")
+        best = min(best, elapsed)
+    return best
+
+
+def scenarios(corpus: Path) -> list[tuple[str, Path, list[Path]]]:
+    schemas = corpus / "schemas"
+    docs = corpus / "docs"
+    one_file = docs / "eltec-eng" / "ENG18530_Dickens.xml"
+    eltec = sorted((docs / "eltec-eng").glob("*.xml"))
+    everything = sorted(p for p in docs.rglob("*.xml"))
+    return [
+        ("one file vs tei_all", schemas / "tei_all.rng", [one_file]),
+        ("ELTeC novels vs eltec-1", schemas / "eltec-1.rng", eltec),
+        ("whole corpus vs tei_all", schemas / "tei_all.rng", everything),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jing", help="jing jar or command")
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
+    parser.add_argument("--engine", default="libxml2", help="tei-tool RELAX NG engine")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        raise SystemExit(f"corpus not found at {args.corpus}")
+    jing = jing_command(args.jing)
+    tool = tei_tool_command()
+    print(f"tei-tool: {' '.join(tool)} (engine {args.engine}); jing: {' '.join(jing) if jing else 'not available'}")
+    print(f"{'scenario':28} {'files':>5} {'MB':>6} {'tei-tool s':>10} {'jing s':>8} {'ratio':>6}")
+    for name, schema, files in scenarios(args.corpus):
+        megabytes = sum(f.stat().st_size for f in files) / 1e6
+        ours = timed([*tool, "validate", "--only", "schema", "--engine", args.engine, "--schema", str(schema), *map(str, files)])
+        theirs = timed([*jing, str(schema), *map(str, files)]) if jing else None
+        ratio = f"{theirs / ours:5.2f}x" if theirs else "   -"
+        print(f"{name:28} {len(files):5d} {megabytes:6.1f} {ours:10.2f} {theirs if theirs else float('nan'):8.2f} {ratio:>6}")
+    print("ratio = jing time / tei-tool time (above 1: tei-tool is faster)")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,10 +6,21 @@ from pathlib import Path
 
 from lxml import etree
 
-from .cache import cached
-from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
+from typing import Iterator
 
-__all__ = ["simplify", "prune", "load_simplified", "embedded_schematron", "document_names"]
+from ..errors import SchemaError
+from ..findings import Finding
+from .cache import cached
+from .datatypes import DatatypeError
+from .derivative import Deriver
+from .patterns import build_grammar
+from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
+from .validator import Validation
+
+__all__ = [
+    "simplify", "prune", "load_simplified", "embedded_schematron", "document_names",
+    "compile_schema", "Schema",
+]
 
 
 def load_simplified(path: str | Path) -> etree._ElementTree:
@@ -33,3 +44,57 @@ def embedded_schematron(path: str | Path) -> list[etree._Element]:
         return etree.tostring(holder), files
 
     return list(etree.fromstring(cached(path, "schematron.xml", build)))
+
+
+class Schema:
+    """A compiled RELAX NG schema, validating documents with the derivative algorithm.
+
+    Derivatives are memoised on the schema's patterns, so a schema object
+    gets faster with every document it sees: reuse it.
+    """
+
+    def __init__(self, path: Path, simplified: etree._ElementTree):
+        self.path = path
+        try:
+            self.grammar = build_grammar(simplified)
+        except DatatypeError as exc:
+            raise SchemaError(f"{path}:0:0: {exc}") from None
+        self.deriver = Deriver(self.grammar.builder)
+
+    def validate(self, tree, filename: str | None = None) -> Iterator[Finding]:
+        """Findings for ``tree`` (an lxml tree, or a document object with ``.tree``)."""
+        if hasattr(tree, "tree"):
+            filename = filename or getattr(tree, "display_name", None)
+            tree = tree.tree
+        filename = filename or tree.docinfo.URL or "<document>"
+        source = _source_of(tree)
+        yield from Validation(self.grammar, self.deriver, filename, source).run(tree)
+
+    def is_valid(self, tree) -> bool:
+        return not any(True for _ in self.validate(tree))
+
+
+def _source_of(tree: etree._ElementTree) -> bytes | None:
+    url = tree.docinfo.URL
+    if url and not url.startswith(("http:", "https:")):
+        try:
+            return Path(url.removeprefix("file://")).read_bytes()
+        except OSError:
+            return None
+    return None
+
+
+_COMPILED: dict[tuple[str, float], Schema] = {}
+
+
+def compile_schema(path: str | Path) -> Schema:
+    """The schema at ``path``, compiled once per process and simplified once per content."""
+    path = Path(path).resolve()
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError as exc:
+        raise SchemaError(f"{path}:0:0: cannot read schema: {exc.strerror}") from None
+    schema = _COMPILED.get(key)
+    if schema is None:
+        schema = _COMPILED[key] = Schema(path, load_simplified(path))
+    return schema

@@ -1,0 +1,270 @@
+"""Hash-consed patterns: every distinct pattern exists once.
+
+Because equal patterns are the same object, a derivative computed once is
+stored on the pattern and found again by identity, and choices can be kept
+as flat, duplicate-free sets.  The constructors apply the algebraic
+simplifications of Clark's algorithm (``notAllowed`` absorbs, ``empty`` is
+a unit), which keeps derivatives small.
+
+Name classes are plain tuples: ``("name", ns, local)``, ``("any", except)``,
+``("ns", uri, except)`` and ``("choice", nc, …)``.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .datatypes import Datatype, DatatypeError
+from .simplify import RNG_NS
+
+NOT_ALLOWED, EMPTY, TEXT, CHOICE, GROUP, INTERLEAVE, ONE_OR_MORE = range(7)
+ELEMENT, ATTRIBUTE, LIST, VALUE, DATA, AFTER = range(7, 13)
+KIND_NAMES = ["notAllowed", "empty", "text", "choice", "group", "interleave", "oneOrMore",
+              "element", "attribute", "list", "value", "data", "after"]
+R = "{%s}" % RNG_NS
+
+
+class Pattern:
+    """One node of the pattern graph, with room for the derivatives computed from it."""
+
+    __slots__ = ("kind", "a", "b", "members", "nc", "datatype", "value", "nullable",
+                 "name", "open_memo", "att_memo", "att_leaves", "close_memo", "text_memo",
+                 "text_leaves", "end_memo", "index")
+
+    def __init__(self, kind: int, a=None, b=None, nullable: bool = False):
+        self.kind, self.a, self.b, self.nullable = kind, a, b, nullable
+        self.members = ()
+        self.nc = self.datatype = self.value = self.name = None
+        self.open_memo = {}
+        self.att_memo = {}
+        self.att_leaves = {}
+        self.text_memo = {}
+        self.close_memo = self.text_leaves = self.end_memo = None
+        self.index = -1
+
+    def __repr__(self) -> str:
+        return f"<{KIND_NAMES[self.kind]} #{id(self):x}>"
+
+
+def nc_contains(nc: tuple, ns: str, local: str) -> bool:
+    kind = nc[0]
+    if kind == "name":
+        return nc[1] == ns and nc[2] == local
+    if kind == "any":
+        return nc[1] is None or not nc_contains(nc[1], ns, local)
+    if kind == "ns":
+        return nc[1] == ns and (nc[2] is None or not nc_contains(nc[2], ns, local))
+    return any(nc_contains(member, ns, local) for member in nc[1:])
+
+
+def nc_names(nc: tuple) -> list[tuple[str, str]]:
+    """The explicit names a name class lists (for messages)."""
+    if nc[0] == "name":
+        return [(nc[1], nc[2])]
+    if nc[0] == "choice":
+        return [name for member in nc[1:] for name in nc_names(member)]
+    return []
+
+
+class Builder:
+    """Makes patterns, returning the existing object for a pattern seen before."""
+
+    def __init__(self) -> None:
+        self.not_allowed = Pattern(NOT_ALLOWED)
+        self.empty = Pattern(EMPTY, nullable=True)
+        self.text = Pattern(TEXT, nullable=True)
+        self._pairs: dict[tuple, Pattern] = {}
+        self._choices: dict[frozenset, Pattern] = {}
+        self._singles: dict[tuple, Pattern] = {}
+
+    def choice(self, items) -> Pattern:
+        members = set()
+        for p in items:
+            kind = p.kind
+            if kind == CHOICE:
+                members.update(p.members)
+            elif kind != NOT_ALLOWED:
+                members.add(p)
+        if not members:
+            return self.not_allowed
+        if len(members) == 1:
+            return members.pop()
+        key = frozenset(members)
+        found = self._choices.get(key)
+        if found is None:
+            found = Pattern(CHOICE, nullable=any(m.nullable for m in members))
+            found.members = tuple(members)
+            self._choices[key] = found
+        return found
+
+    def _pair(self, kind: int, a: Pattern, b: Pattern, nullable: bool) -> Pattern:
+        key = (kind, a, b)
+        found = self._pairs.get(key)
+        if found is None:
+            found = self._pairs[key] = Pattern(kind, a, b, nullable)
+        return found
+
+    def group(self, a: Pattern, b: Pattern) -> Pattern:
+        if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
+            return self.not_allowed
+        if a.kind == EMPTY:
+            return b
+        if b.kind == EMPTY:
+            return a
+        return self._pair(GROUP, a, b, a.nullable and b.nullable)
+
+    def interleave(self, a: Pattern, b: Pattern) -> Pattern:
+        if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
+            return self.not_allowed
+        if a.kind == EMPTY:
+            return b
+        if b.kind == EMPTY:
+            return a
+        return self._pair(INTERLEAVE, a, b, a.nullable and b.nullable)
+
+    def after(self, a: Pattern, b: Pattern) -> Pattern:
+        if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
+            return self.not_allowed
+        return self._pair(AFTER, a, b, False)
+
+    def one_or_more(self, a: Pattern) -> Pattern:
+        if a.kind in (NOT_ALLOWED, EMPTY) or a.kind == ONE_OR_MORE:
+            return a
+        return self._single(ONE_OR_MORE, a, a.nullable)
+
+    def list(self, a: Pattern) -> Pattern:
+        if a.kind == NOT_ALLOWED:
+            return a
+        return self._single(LIST, a, False)
+
+    def _single(self, kind: int, a: Pattern, nullable: bool) -> Pattern:
+        key = (kind, a)
+        found = self._singles.get(key)
+        if found is None:
+            found = self._singles[key] = Pattern(kind, a, nullable=nullable)
+        return found
+
+    def attribute(self, nc: tuple, content: Pattern) -> Pattern:
+        if content.kind == NOT_ALLOWED:
+            return self.not_allowed
+        key = (ATTRIBUTE, nc, content)
+        found = self._singles.get(key)
+        if found is None:
+            found = self._singles[key] = Pattern(ATTRIBUTE, content)
+            found.nc = nc
+        return found
+
+    def leaf(self, kind: int, datatype: Datatype, value, key: tuple, except_: Pattern | None = None) -> Pattern:
+        found = self._singles.get(key)
+        if found is None:
+            found = self._singles[key] = Pattern(kind, except_)
+            found.datatype, found.value = datatype, value
+        return found
+
+
+class Grammar:
+    """The compiled grammar: the start pattern and every element pattern."""
+
+    def __init__(self, builder: Builder, start: Pattern, elements: list[Pattern]):
+        self.builder, self.start, self.elements = builder, start, elements
+        self.id_types: dict[tuple[str, str], str] = {}
+        self._by_name: dict[tuple[str, str], Pattern] = {}
+
+    def recovery_state(self, ns: str, local: str) -> Pattern:
+        """Content of every element named so, for checking a misplaced element's inside."""
+        key = (ns, local)
+        found = self._by_name.get(key)
+        if found is None:
+            b = self.builder
+            found = b.choice([b.after(e.a, b.empty) for e in self.elements if nc_contains(e.nc, ns, local)])
+            self._by_name[key] = found
+        return found
+
+
+def _name_class(el) -> tuple:
+    local = etree.QName(el).localname
+    if local == "name":
+        return ("name", el.get("ns", ""), el.text or "")
+    if local == "choice":
+        return ("choice", *(_name_class(kid) for kid in el))
+    except_ = _name_class(el[0][0]) if len(el) else None
+    if local == "anyName":
+        return ("any", except_)
+    return ("ns", el.get("ns", ""), except_)
+
+
+def build_grammar(simplified: etree._ElementTree) -> Grammar:
+    """Patterns from a simplified grammar (see :mod:`.simplify`)."""
+    b = Builder()
+    root = simplified.getroot()
+    default_library = root.get("datatypeLibrary", "")
+    elements: dict[str, Pattern] = {}
+    for define in root[1:]:
+        element = define[0]
+        p = Pattern(ELEMENT)
+        p.nc = _name_class(element[0])
+        elements[define.get("name")] = p
+    id_types: dict[tuple[str, str], str] = {}
+
+    def build(el) -> Pattern:
+        local = el.tag[len(R):]
+        if local == "ref":
+            return elements[el.get("name")]
+        if local == "choice":
+            return b.choice([build(kid) for kid in el])
+        if local in ("group", "interleave"):
+            combine = b.group if local == "group" else b.interleave
+            result = build(el[-1])
+            for kid in reversed(el[:-1]):
+                result = combine(build(kid), result)
+            return result
+        if local == "oneOrMore":
+            return b.one_or_more(build(el[0]))
+        if local == "empty":
+            return b.empty
+        if local == "text":
+            return b.text
+        if local == "notAllowed":
+            return b.not_allowed
+        if local == "list":
+            return b.list(build(el[0]))
+        if local == "attribute":
+            nc = _name_class(el[0])
+            content = build(el[1])
+            if content.kind == DATA and content.datatype.id_type:
+                for name in nc_names(nc):
+                    previous = id_types.setdefault(name, content.datatype.id_type)
+                    if previous != content.datatype.id_type:
+                        raise DatatypeError(f"conflicting ID-types for attribute {name[1]!r}")
+            return b.attribute(nc, content)
+        if local == "value":
+            library = el.get("datatypeLibrary", default_library)
+            datatype = _datatype(library, el.get("type"), [])
+            text = el.text or ""
+            normalised = datatype.normalise(text)
+            return b.leaf(VALUE, datatype, text, (VALUE, library, el.get("type"), normalised, el.get("ns", "")))
+        if local == "data":
+            library = el.get("datatypeLibrary", default_library)
+            params = [(p.get("name"), p.text or "") for p in el if p.tag == R + "param"]
+            except_ = build(el[-1][0]) if len(el) and el[-1].tag == R + "except" else None
+            datatype = _datatype(library, el.get("type"), params)
+            return b.leaf(DATA, datatype, None, (DATA, library, el.get("type"), tuple(params), except_), except_)
+        raise DatatypeError(f"unexpected {local!r} in a simplified grammar")
+
+    for define in root[1:]:
+        element = define[0]
+        elements[define.get("name")].a = build(element[1])
+    grammar = Grammar(b, build(root[0][0]), list(elements.values()))
+    grammar.id_types = id_types
+    return grammar
+
+
+_DATATYPES: dict[tuple, Datatype] = {}
+
+
+def _datatype(library: str, name: str, params: list[tuple[str, str]]) -> Datatype:
+    key = (library, name, tuple(params))
+    found = _DATATYPES.get(key)
+    if found is None:
+        found = _DATATYPES[key] = Datatype(library, name, params)
+    return found

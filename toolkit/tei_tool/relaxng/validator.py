@@ -1,0 +1,313 @@
+"""Walking a document through the derivatives, with jing-style error recovery.
+
+Each element is checked against the state its parent is in; when the state
+after its start tag is a single ``after(content, rest)`` (the usual case)
+the content is walked on its own and ``rest`` is the parent's next state,
+so memoised derivatives do not depend on where in the document an element
+sits.  When an event is refused, the error is reported once, at the node,
+and validation goes on from a state that ignores the offending node, so
+every problem in the document is found in one pass.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..findings import Finding, Severity
+from .derivative import Deriver, is_whitespace
+from .patterns import (
+    AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, GROUP, INTERLEAVE, LIST, NOT_ALLOWED, ONE_OR_MORE,
+    TEXT, VALUE, Grammar, Pattern, nc_names,
+)
+
+_MAX_LISTED = 12
+
+
+def _qname(tag: str, cache: dict) -> tuple[str, str]:
+    found = cache.get(tag)
+    if found is None:
+        if tag[0] == "{":
+            ns, _, local = tag[1:].partition("}")
+            found = (ns, local)
+        else:
+            found = ("", tag)
+        cache[tag] = found
+    return found
+
+
+def _expected_elements(p: Pattern) -> list[str]:
+    names: dict[str, None] = {}
+    other = []
+
+    def walk(q, seen):
+        if q in seen:
+            return
+        seen.add(q)
+        kind = q.kind
+        if kind == CHOICE:
+            for m in q.members:
+                walk(m, seen)
+        elif kind == GROUP:
+            walk(q.a, seen)
+            if q.a.nullable:
+                walk(q.b, seen)
+        elif kind == INTERLEAVE:
+            walk(q.a, seen)
+            walk(q.b, seen)
+        elif kind in (ONE_OR_MORE, AFTER):
+            walk(q.a, seen)
+        elif kind == ELEMENT:
+            listed = nc_names(q.nc)
+            for _, local in listed:
+                names[local] = None
+            if not listed:
+                other.append("any element")
+        elif kind in (TEXT, DATA, VALUE, LIST):
+            other.append("text")
+
+    walk(p, set())
+    return sorted(names) + sorted(set(other))
+
+
+def _attribute_names(p: Pattern, required_only: bool) -> list[str]:
+    names: dict[str, None] = {}
+
+    def walk(q, seen):
+        if q in seen:
+            return
+        seen.add(q)
+        kind = q.kind
+        if kind == CHOICE:
+            if required_only and any(m.nullable for m in q.members):
+                return
+            for m in q.members:
+                walk(m, seen)
+        elif kind in (GROUP, INTERLEAVE):
+            walk(q.a, seen)
+            walk(q.b, seen)
+        elif kind in (ONE_OR_MORE, AFTER):
+            walk(q.a, seen)
+        elif kind == ATTRIBUTE:
+            for _, local in nc_names(q.nc):
+                names[local] = None
+
+    walk(p, set())
+    return sorted(names)
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(f"`{n}`" for n in names[:_MAX_LISTED])
+    return shown + (", …" if len(names) > _MAX_LISTED else "")
+
+
+class _Locator:
+    """Columns for elements and attributes, found in the source text only when needed."""
+
+    def __init__(self, tree: etree._ElementTree, source: bytes | None):
+        self.tree, self.source = tree, source
+        self._columns: dict | None = None
+        self._lines: list[str] | None = None
+        self._keep: list = []
+
+    def _index(self) -> None:
+        self._columns = {}
+        if self.source is None:
+            return
+        self._lines = self.source.decode("utf-8", errors="replace").split("\n")
+        offsets: dict[int, int] = {}
+        for el in self.tree.getroot().iter(etree.Element):
+            line = el.sourceline
+            if not line or line > len(self._lines):
+                continue
+            prefix = el.prefix
+            local = etree.QName(el).localname
+            token = f"<{prefix}:{local}" if prefix else f"<{local}"
+            text = self._lines[line - 1]
+            at = offsets.get(line, 0)
+            while True:
+                at = text.find(token, at)
+                if at < 0 or at + len(token) >= len(text) or text[at + len(token)] in " \t\r/>":
+                    break
+                at += 1
+            if at >= 0:
+                offsets[line] = at + len(token)
+                self._keep.append(el)
+                self._columns[el] = at + 1
+
+    def element(self, el) -> int:
+        if self._columns is None:
+            self._index()
+        return self._columns.get(el, 0)
+
+    def attribute(self, el, name: str) -> int:
+        column = self.element(el)
+        if column and self._lines is not None:
+            text = self._lines[el.sourceline - 1]
+            at = text.find(f" {name}=", column)
+            if at >= 0:
+                return at + 2
+        return column
+
+
+class Validation:
+    """One run of a grammar over one document."""
+
+    def __init__(self, grammar: Grammar, deriver: Deriver, filename: str, source: bytes | None):
+        self.g, self.d, self.filename = grammar, deriver, filename
+        self.findings: list[Finding] = []
+        self._source = source
+        self._tags: dict[str, tuple[str, str]] = {}
+        self._ids: dict[str, etree._Element] = {}
+        self._refs: list[tuple[etree._Element, str, str]] = []
+        self._ws: dict[Pattern, Pattern] = {}
+        self._locator: _Locator | None = None
+
+    def run(self, tree: etree._ElementTree) -> list[Finding]:
+        self._locator = _Locator(tree, self._source)
+        state = self.element(tree.getroot(), self.g.start)
+        if not state.nullable and state.kind != NOT_ALLOWED:
+            self.report(tree.getroot(), "document incomplete")
+        for el, name, value in self._refs:
+            if value not in self._ids:
+                self.report(el, f"reference to non-existent ID `{value}`", attribute=name)
+        return self.findings
+
+    def report(self, el, message: str, attribute: str | None = None) -> None:
+        line = el.sourceline or 0
+        column = self._locator.attribute(el, attribute) if attribute else self._locator.element(el)
+        self.findings.append(Finding(self.filename, line, column, Severity.ERROR, "schema", message))
+
+    @staticmethod
+    def _display(el) -> str:
+        return etree.QName(el).localname if not el.prefix else f"{el.prefix}:{etree.QName(el).localname}"
+
+    def element(self, el, state: Pattern) -> Pattern:
+        d = self.d
+        qn = _qname(el.tag, self._tags)
+        opened = d.start_tag_open(state, qn)
+        if opened.kind != NOT_ALLOWED:
+            return self.inside(el, qn, opened)
+        recovery = self.g.recovery_state(*qn)
+        expected = _expected_elements(state)
+        where = "here" if recovery.kind != NOT_ALLOWED else "anywhere"
+        message = f"element `{self._display(el)}` not allowed {where}"
+        self.report(el, message + (f"; expected {_listing(expected)}" if expected else ""))
+        if recovery.kind != NOT_ALLOWED:
+            self.inside(el, qn, recovery)
+        return state
+
+    def inside(self, el, qn, state: Pattern) -> Pattern:
+        """Attributes, start-tag end, children and end tag of one element."""
+        d = self.d
+        for name, value in el.attrib.items():
+            aqn = _qname(name, self._tags)
+            after = d.attribute(state, aqn, value)
+            if after.kind == NOT_ALLOWED:
+                self._attribute_error(el, name, aqn, value, state)
+                continue
+            state = after
+            id_type = self.g.id_types.get(aqn)
+            if id_type:
+                self._track_id(el, name, value, id_type)
+        closed = d.start_tag_close(state)
+        if closed.kind == NOT_ALLOWED:
+            missing = _attribute_names(state, required_only=True)
+            self.report(el, f"element `{self._display(el)}` missing required attribute"
+                            + (f" {_listing(missing)}" if missing else "s"))
+            closed = d.close_ignoring_missing_attributes(state)
+        if closed.kind == AFTER:
+            content, rest = closed.a, closed.b
+        else:
+            content, rest = closed, None
+        content = self.children(el, content)
+        if rest is not None:
+            if not content.nullable and content.kind != NOT_ALLOWED:
+                self._incomplete(el, content)
+            return rest
+        ended = d.end_tag(content)
+        if ended.kind == NOT_ALLOWED:
+            if content.kind != NOT_ALLOWED:
+                self._incomplete(el, content)
+            ended = d.end_tag_recovering(content)
+        return ended
+
+    def _incomplete(self, el, content: Pattern) -> None:
+        expected = [n for n in _expected_elements(content) if n != "text"]
+        self.report(el, f"element `{self._display(el)}` incomplete"
+                        + (f"; expected element {_listing(expected)}" if expected else ""))
+
+    def _attribute_error(self, el, name, aqn, value, state) -> None:
+        shown = name if not name.startswith("{") else (
+            ("xml:" if aqn[0] == "http://www.w3.org/XML/1998/namespace" else f"{{{aqn[0]}}}") + aqn[1])
+        if self.d.attribute_leaves(state, aqn):
+            self.report(el, f"value of attribute `{shown}` is invalid: {value!r}", attribute=shown)
+        else:
+            expected = _attribute_names(state, required_only=False)
+            self.report(el, f"attribute `{shown}` not allowed here"
+                            + (f"; expected attribute {_listing(expected)}" if expected else ""),
+                        attribute=shown)
+
+    def _track_id(self, el, name, value, id_type) -> None:
+        if id_type == "ID":
+            value = value.strip()
+            if value in self._ids:
+                self.report(el, f"duplicate ID `{value}`", attribute=name)
+            else:
+                self._ids[value] = el
+        else:
+            for ref in value.split():
+                self._refs.append((el, name, ref))
+
+    def children(self, el, content: Pattern) -> Pattern:
+        d = self.d
+        if not any(isinstance(child.tag, str) for child in el):
+            text = self._text_of(el)
+            if is_whitespace(text):
+                return self._whitespace(content, text)
+            after = d.text(content, text)
+            if after.kind == NOT_ALLOWED and content.kind != NOT_ALLOWED:
+                self._text_error(el, content)
+                return content
+            return after
+        pending, holder = el.text or "", el
+        for child in el:
+            if isinstance(child.tag, str):
+                if pending and not is_whitespace(pending):
+                    content = self._text(holder, content, pending)
+                content = self.element(child, content)
+                pending, holder = child.tail or "", child
+            else:
+                pending += child.tail or ""
+        if pending and not is_whitespace(pending):
+            content = self._text(holder, content, pending)
+        return content
+
+    @staticmethod
+    def _text_of(el) -> str:
+        if len(el) == 0:
+            return el.text or ""
+        return (el.text or "") + "".join(child.tail or "" for child in el)
+
+    def _whitespace(self, content: Pattern, text: str) -> Pattern:
+        d = self.d
+        if d.text_leaves(content):
+            return d.b.choice([content, d.text(content, text)])
+        found = self._ws.get(content)
+        if found is None:
+            found = self._ws[content] = d.b.choice([content, d.text_by_signature(content, ())])
+        return found
+
+    def _text(self, holder, content: Pattern, text: str) -> Pattern:
+        after = self.d.text(content, text)
+        if after.kind == NOT_ALLOWED and content.kind != NOT_ALLOWED:
+            self._text_error(holder, content)
+            return content
+        return after
+
+    def _text_error(self, el, content: Pattern) -> None:
+        if self.d.text_leaves(content):
+            self.report(el, f"character content of element `{self._display(el)}` invalid")
+        else:
+            expected = [n for n in _expected_elements(content) if n != "text"]
+            self.report(el, "text not allowed here"
+                            + (f"; expected element {_listing(expected)}" if expected else ""))

@@ -1,0 +1,255 @@
+"""XML Schema regular expressions, translated to Python's ``re``.
+
+XSD regexes are always anchored, treat ``^`` and ``$`` as ordinary
+characters, and have constructs Python lacks: ``\\p{…}``/``\\P{…}`` Unicode
+categories, the name-character escapes ``\\i``/``\\c``, and character-class
+subtraction ``[a-z-[aeiou]]``.  Categories become explicit ranges (computed
+once from :mod:`unicodedata`); subtraction becomes a negative lookahead.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+
+
+class RegexError(ValueError):
+    """The pattern is not a valid XML Schema regular expression."""
+
+
+_NAME_START = (
+    ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_SPACE = " \\t\\n\\r"
+_SINGLE = {"n": "\\n", "r": "\\r", "t": "\\t"}
+_META = set("\\|.-^?*+{}()[]")
+
+
+def _escape(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
+
+
+def _ranges_text(ranges: list[tuple[int, int]]) -> str:
+    parts = []
+    for lo, hi in ranges:
+        parts.append(_escape(chr(lo)) if lo == hi else f"{_escape(chr(lo))}-{_escape(chr(hi))}")
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=None)
+def _category_table() -> dict[str, list[tuple[int, int]]]:
+    """Code point ranges of every general category, from one pass over Unicode."""
+    table: dict[str, list[tuple[int, int]]] = {}
+    previous, start = None, 0
+    for cp in range(sys.maxunicode + 2):
+        cat = unicodedata.category(chr(cp)) if cp <= sys.maxunicode else None
+        if cat != previous:
+            if previous is not None:
+                table.setdefault(previous, []).append((start, cp - 1))
+            previous, start = cat, cp
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def _category(name: str, negated: bool) -> str:
+    table = _category_table()
+    if name in table:
+        ranges = list(table[name])
+    elif len(name) == 1 and any(k[0] == name for k in table):
+        ranges = sorted(r for k, v in table.items() if k[0] == name for r in v)
+    elif name.startswith("Is"):
+        raise RegexError(f"Unicode block escapes (\\p{{{name}}}) are not supported")
+    else:
+        raise RegexError(f"unknown Unicode category {name!r}")
+    if negated:
+        inverse, nxt = [], 0
+        for lo, hi in ranges:
+            if lo > nxt:
+                inverse.append((nxt, lo - 1))
+            nxt = hi + 1
+        if nxt <= sys.maxunicode:
+            inverse.append((nxt, sys.maxunicode))
+        ranges = inverse
+    return _ranges_text(ranges)
+
+
+class _Translator:
+    def __init__(self, pattern: str) -> None:
+        self.s, self.i = pattern, 0
+
+    def fail(self, message: str) -> RegexError:
+        return RegexError(f"{message} at position {self.i} in {self.s!r}")
+
+    def peek(self) -> str | None:
+        return self.s[self.i] if self.i < len(self.s) else None
+
+    def take(self) -> str:
+        ch = self.s[self.i]
+        self.i += 1
+        return ch
+
+    def regex(self) -> str:
+        out = [self.branch()]
+        while self.peek() == "|":
+            self.take()
+            out.append(self.branch())
+        return "|".join(out)
+
+    def branch(self) -> str:
+        out = []
+        while self.peek() not in (None, "|", ")"):
+            atom = self.atom()
+            out.append(atom + self.quantifier())
+        return "".join(out)
+
+    def quantifier(self) -> str:
+        ch = self.peek()
+        if ch in ("?", "*", "+"):
+            return self.take()
+        if ch == "{":
+            m = re.compile(r"\{(\d+)(,(\d*))?\}").match(self.s, self.i)
+            if not m or (m.group(3) and int(m.group(3)) < int(m.group(1))):
+                raise self.fail("bad quantifier")
+            self.i = m.end()
+            return m.group(0)
+        return ""
+
+    def atom(self) -> str:
+        ch = self.take()
+        if ch == "(":
+            inner = self.regex()
+            if self.peek() != ")":
+                raise self.fail("missing )")
+            self.take()
+            return f"(?:{inner})"
+        if ch == "[":
+            return self.char_class()
+        if ch == ".":
+            return "[^\\n\\r]"
+        if ch == "\\":
+            return self.escape(in_class=False)
+        if ch in "?*+{}])":
+            raise self.fail(f"unexpected {ch!r}")
+        return re.escape(ch)
+
+    def escape(self, in_class: bool) -> str:
+        if self.peek() is None:
+            raise self.fail("dangling backslash")
+        ch = self.take()
+        if ch in _SINGLE:
+            return _SINGLE[ch]
+        if ch in _META:
+            return "\\" + ch
+        if ch in "pP":
+            m = re.compile(r"\{([A-Za-z0-9\-]+)\}").match(self.s, self.i)
+            if not m:
+                raise self.fail("bad \\p escape")
+            self.i = m.end()
+            ranges = _category(m.group(1), ch == "P")
+            return ranges if in_class else f"[{ranges}]"
+        classes = {
+            "s": (_SPACE, False), "S": (_SPACE, True), "d": (_category("Nd", False), False),
+            "D": (_category("Nd", False), True), "i": (_NAME_START, False), "I": (_NAME_START, True),
+            "c": (_NAME_CHAR, False), "C": (_NAME_CHAR, True),
+            "w": (_category("P", False) + _category("Z", False) + _category("C", False), True),
+            "W": (_category("P", False) + _category("Z", False) + _category("C", False), False),
+        }
+        if ch in classes:
+            text, negated = classes[ch]
+            if in_class and negated:
+                # Only reachable for \S \D \I \C \w inside a class: spell out the complement.
+                return _complement(text)
+            return text if in_class else f"[{'^' if negated else ''}{text}]"
+        raise self.fail(f"unknown escape \\{ch}")
+
+    def char_class(self) -> str:
+        negated = self.peek() == "^"
+        if negated:
+            self.take()
+        items: list[str] = []
+        first = True
+        while True:
+            ch = self.peek()
+            if ch is None:
+                raise self.fail("unterminated character class")
+            if ch == "]" and not first:
+                self.take()
+                break
+            if ch == "-" and not first and self.s[self.i + 1: self.i + 2] == "[":
+                self.take()
+                self.take()
+                subtracted = self.char_class()
+                if self.peek() != "]":
+                    raise self.fail("subtraction must end the class")
+                self.take()
+                body = f"[{'^' if negated else ''}{''.join(items)}]"
+                return f"(?:(?!{subtracted}){body})"
+            items.append(self.class_item(first))
+            first = False
+        if not items:
+            raise self.fail("empty character class")
+        return f"[{'^' if negated else ''}{''.join(items)}]"
+
+    def class_item(self, first: bool) -> str:
+        start = self.class_char(first)
+        if start is None:
+            return self._last_escape
+        if self.peek() == "-" and self.s[self.i + 1: self.i + 2] not in ("]", "["):
+            self.take()
+            end = self.class_char(False)
+            if end is None or ord(end) < ord(start):
+                raise self.fail("bad character range")
+            return f"{_escape(start)}-{_escape(end)}"
+        return _escape(start)
+
+    def class_char(self, first: bool) -> str | None:
+        """One character of a class, or None when an escape produced a set (kept in _last_escape)."""
+        ch = self.take()
+        if ch == "\\":
+            nxt = self.peek()
+            if nxt in _SINGLE:
+                self.take()
+                return {"n": "\n", "r": "\r", "t": "\t"}[nxt]
+            if nxt is not None and nxt in _META:
+                self.take()
+                return nxt
+            self._last_escape = self.escape(in_class=True)
+            return None
+        if ch == "[":
+            raise self.fail("unescaped [ in character class")
+        if ch == "-" and not first and self.peek() not in ("]",):
+            raise self.fail("unescaped - in character class")
+        return ch
+
+
+def _complement(text: str) -> str:
+    """Ranges of every character not matched by the class body ``text``."""
+    compiled = re.compile(f"[{text}]")
+    ranges, start = [], None
+    for cp in range(sys.maxunicode + 1):
+        inside = 0xD800 <= cp <= 0xDFFF or compiled.match(chr(cp)) is not None
+        if not inside and start is None:
+            start = cp
+        elif inside and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, sys.maxunicode))
+    return _ranges_text(ranges)
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_xsd_regex(pattern: str) -> re.Pattern:
+    """Compile an XSD regular expression into an anchored Python pattern."""
+    translator = _Translator(pattern)
+    body = translator.regex()
+    if translator.i != len(pattern):
+        raise translator.fail("unbalanced )")
+    try:
+        return re.compile(f"(?:{body})\\Z", re.DOTALL)
+    except re.error as exc:
+        raise RegexError(f"{pattern!r}: {exc}") from None

@@ -76,18 +76,10 @@ STATUS_REGISTERED = "registered"
 STATUS_UNRESOLVED = "unresolved"
 STATUS_UNLINKED = "unlinked"
 
-_CANDIDATES = etree.XPath(
-    "//tei:text//*[@ref or @key or @target or @source or @who"
-    " or self::tei:persName or self::tei:placeName or self::tei:geogName or self::tei:orgName"
-    " or self::tei:title or self::tei:rs or self::tei:name or self::tei:date"
-    " or self::tei:quote or self::tei:q or self::tei:said]"
-    "[not(" + " or ".join(f"ancestor::tei:{name}" for name in REGISTER_LISTS) + ")]",
-    namespaces={"tei": TEI_NS},
-)
-_ENTRIES = etree.XPath(
-    " | ".join(f"//tei:{name}[@xml:id]" for name in ENTRY_KINDS),
-    namespaces={"tei": TEI_NS},
-)
+_POINTER_ATTRIBUTES = frozenset(("ref", "key", "target", "source", "who"))
+_SELF_CANDIDATES = frozenset(TEI + name for name in (*NAMING_KINDS, "rs", "name", "date", *QUOTE_ELEMENTS))
+_REGISTER_TAGS = frozenset(TEI + name for name in REGISTER_LISTS)
+_LOCATION_TAGS = frozenset(TEI + name for name in LOCATION_ELEMENTS)
 _WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
 
 
@@ -213,7 +205,29 @@ class EntityIndex:
 
 
 def localname(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    """The local name of an element ("" for comments and processing instructions)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def text_candidates(root: etree._Element) -> Iterable[etree._Element]:
+    """TEI elements of the text (outside register lists) that may mention, date or quote.
+
+    That is naming elements, ``date``, quotations, and any element with a
+    pointer attribute; in document order.
+    """
+    for text in root.iter(TEI + "text"):
+        if any(ancestor.tag == TEI + "text" for ancestor in text.iterancestors()):
+            continue
+        walker = etree.iterwalk(text, events=("start",))
+        for _, element in walker:
+            tag = element.tag
+            if tag in _REGISTER_TAGS:
+                walker.skip_subtree()
+            elif tag in _SELF_CANDIDATES or (
+                isinstance(tag, str) and tag.startswith(TEI) and not _POINTER_ATTRIBUTES.isdisjoint(element.keys())
+            ):
+                yield element
 
 
 def normalise_space(text: str) -> str:
@@ -287,7 +301,7 @@ def location_block(element: etree._Element) -> etree._Element:
     """The nearest ancestor-or-self in :data:`LOCATION_ELEMENTS`, else the element itself."""
     node = element
     while node is not None:
-        if isinstance(node.tag, str) and node.tag.startswith(TEI) and localname(node) in LOCATION_ELEMENTS:
+        if node.tag in _LOCATION_TAGS:
             return node
         node = node.getparent()
     return element
@@ -361,7 +375,9 @@ def _authority_key(scheme: str, value: str) -> str:
 
 
 def _children(element: etree._Element, *names: str) -> list[etree._Element]:
-    return [child for child in element if isinstance(child.tag, str) and localname(child) in names]
+    """Child elements with one of these TEI local names, in document order."""
+    tags = {TEI + name for name in names}
+    return [child for child in element if child.tag in tags]
 
 
 def _preferred(names: list[etree._Element]) -> etree._Element | None:
@@ -521,10 +537,8 @@ class _DocumentScan:
 
     def run(self) -> None:
         dates: list[tuple[DateRecord, etree._Element]] = []
-        for element in _CANDIDATES(self.document.tree):
+        for element in text_candidates(self.document.root):
             name = localname(element)
-            if not element.tag.startswith(TEI):
-                continue
             location = location_id(element, self.positions)
             self.blocks.setdefault(location, location_block(element))
             self._mentions(element, name, location)
@@ -630,8 +644,9 @@ def build_index(documents: Iterable[Document | str | Path], authorities: Iterabl
     authority_documents = [_as_document(a) for a in authorities]
     registry = _Registry()
     for document in [*documents, *authority_documents]:
-        for entry in _ENTRIES(document.tree):
-            registry.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
+        for entry in document.root.iter(*(TEI + name for name in ENTRY_KINDS)):
+            if entry.get(XML_ID):
+                registry.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
     index = EntityIndex([d.display_name for d in documents], registry.entities, [], [])
     for document in documents:
         _DocumentScan(document, registry, index).run()

@@ -103,13 +103,21 @@ def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:
 
 
 def _cell(value) -> str:
+    """One CSV/TSV cell; texts are already whitespace-normalised by the index."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
-    if isinstance(value, dict):
-        return LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
     if isinstance(value, list):
         return LIST_SEPARATOR.join(value)
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    if isinstance(value, dict):
+        return LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
+    return str(value)
+
+
+def _tsv_cell(value) -> str:
+    """TSV has no quoting: tabs and line breaks become spaces."""
+    return " ".join(_cell(value).split())
 
 
 def render(columns: list[str], rows: list[dict], fmt: str) -> str:
@@ -121,7 +129,7 @@ def render(columns: list[str], rows: list[dict], fmt: str) -> str:
         writer.writerows([_cell(row[c]) for c in columns] for row in rows)
         return buffer.getvalue()
     if fmt == "tsv":
-        lines = ["\t".join(columns), *("\t".join(_cell(row[c]) for c in columns) for row in rows)]
+        lines = ["\t".join(columns), *("\t".join(_tsv_cell(row[c]) for c in columns) for row in rows)]
         return "\n".join(lines) + "\n"
     if fmt == "json":
         return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=1) + "\n"

@@ -31,6 +31,7 @@ class Deriver:
 
     def __init__(self, builder: Builder) -> None:
         self.b = builder
+        self._relaxed: dict[Pattern, Pattern] = {}
 
     # -- start tag ---------------------------------------------------------
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:
@@ -251,6 +252,28 @@ class Deriver:
         if p.kind == AFTER:
             return p.b
         return self.b.not_allowed
+
+    def relaxed(self, p: Pattern) -> Pattern:
+        """Error recovery: ``p`` with every element optional, to tell "not yet" from "not here"."""
+        found = self._relaxed.get(p)
+        if found is None:
+            b, kind = self.b, p.kind
+            if kind == CHOICE:
+                found = b.choice([self.relaxed(m) for m in p.members])
+            elif kind == GROUP:
+                found = b.group(self.relaxed(p.a), self.relaxed(p.b))
+            elif kind == INTERLEAVE:
+                found = b.interleave(self.relaxed(p.a), self.relaxed(p.b))
+            elif kind == ONE_OR_MORE:
+                found = b.choice([b.one_or_more(self.relaxed(p.a)), b.empty])
+            elif kind == AFTER:
+                found = b.after(self.relaxed(p.a), p.b)
+            elif kind in (ELEMENT, TEXT, DATA, VALUE, LIST):
+                found = b.choice([p, b.empty])
+            else:
+                found = p
+            self._relaxed[p] = found
+        return found
 
     def empty_content(self, p: Pattern) -> Pattern:
         """The state after an element with no children and no text."""

@@ -165,7 +165,7 @@ class Validation:
     def run(self, tree: etree._ElementTree) -> list[Finding]:
         self._locator = _Locator(tree, self._source)
         state = self.element(tree.getroot(), self.g.start)
-        if not state.nullable and state.kind != NOT_ALLOWED:
+        if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")
         for el, name, value in self._refs:
             if value not in self._ids:
@@ -187,14 +187,34 @@ class Validation:
         opened = d.start_tag_open(state, qn)
         if opened.kind != NOT_ALLOWED:
             return self.inside(el, qn, opened)
-        recovery = self.g.recovery_state(*qn)
         expected = _expected_elements(state)
-        where = "here" if recovery.kind != NOT_ALLOWED else "anywhere"
-        message = f"element `{self._display(el)}` not allowed {where}"
-        self.report(el, message + (f"; expected {_listing(expected)}" if expected else ""))
-        if recovery.kind != NOT_ALLOWED:
-            self.inside(el, qn, recovery)
+        listing = f"; expected {_listing(expected)}" if expected else ""
+        later = d.start_tag_open(d.relaxed(state), qn)
+        if later.kind != NOT_ALLOWED:
+            # Allowed further on: report, then carry on as if what was skipped had been there.
+            self.report(el, f"element `{self._display(el)}` not allowed yet{listing}")
+            return self.inside(el, qn, later)
+        recovery = self.g.recovery_state(*qn)
+        if recovery.kind == NOT_ALLOWED:
+            self.report(el, f"element `{self._display(el)}` not allowed anywhere{listing}")
+            self._unknown_inside(el)
+            return state
+        self.report(el, f"element `{self._display(el)}` not allowed here{listing}")
+        self.inside(el, qn, recovery)
         return state
+
+    def _unknown_inside(self, el) -> None:
+        """Inside an element the schema does not know, check the elements it does know."""
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            qn = _qname(child.tag, self._tags)
+            recovery = self.g.recovery_state(*qn)
+            if recovery.kind == NOT_ALLOWED:
+                self._unknown_inside(child)
+            else:
+                self.report(child, f"element `{self._display(child)}` not allowed here")
+                self.inside(child, qn, recovery)
 
     def inside(self, el, qn, state: Pattern) -> Pattern:
         """Attributes, start-tag end, children and end tag of one element."""

@@ -345,13 +345,12 @@ class _Registry:
                 self._by_uri.setdefault(_authority_key(scheme, value), found)
 
     def resolve(self, token: str) -> Entity | None:
-        if token.startswith("#"):
-            return self._by_id.get(token[1:])
-        if "://" in token:
-            found = self._by_uri.get(_authority_key("", token))
-            fragment = token.rpartition("#")[2] if "#" in token else ""
-            return found or (self._by_id.get(fragment) if fragment else None)
-        return self._by_id.get(token)
+        """The entry a pointer names: ``#id``, ``file.xml#id``, an authority URI, or a bare id (``@key``)."""
+        if "://" in token and (found := self._by_uri.get(_authority_key("", token))) is not None:
+            return found
+        if "#" in token:
+            return self._by_id.get(token.rpartition("#")[2])
+        return None if "://" in token else self._by_id.get(token)
 
     def unresolved(self, kind: str, token: str) -> Entity:
         key = token[1:] if token.startswith("#") else token

@@ -206,3 +206,19 @@ def test_schema_verdict_on_the_corpus_equals_jings(file, jing_verdict):
     assert ("invalid" if errors else "valid") == jing_verdict, errors[:3]
     if errors:
         assert all(f.line > 0 for f in errors)
+
+
+def test_compact_syntax_schema_is_converted_and_used(tmp_path):
+    options = validate.Options(schema_settings=schemas.SchemaSettings(schema=FIXTURES / "mini-compact.rnc"), only=frozenset({"schema"}))
+    assert validate.validate_file(FIXTURES / "valid.0-error.xml", options) == []
+    wrong = tmp_path / "wrong.xml"
+    wrong.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><body/></TEI>')
+    [finding] = validate.validate_file(wrong, options)
+    assert finding.rule == "schema" and "body" in finding.message
+
+
+def test_broken_compact_schema_is_a_schema_error(tmp_path):
+    broken = tmp_path / "broken.rnc"
+    broken.write_text("start = element TEI { \n")
+    result = CliRunner().invoke(main, ["validate", "--schema", str(broken), str(FIXTURES / "valid.0-error.xml")])
+    assert result.exit_code == 2 and "broken.rnc" in result.output and "Traceback" not in result.output

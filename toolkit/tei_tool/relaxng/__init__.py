@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ..errors import SchemaError
 from ..findings import Finding
+from . import restrictions
 from .cache import cached
 from .datatypes import DatatypeError
 from .derivative import Deriver
@@ -55,6 +56,7 @@ class Schema:
 
     def __init__(self, path: Path, simplified: etree._ElementTree):
         self.path = path
+        restrictions.check(simplified, str(path))
         try:
             self.grammar = build_grammar(simplified)
         except DatatypeError as exc:

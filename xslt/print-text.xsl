@@ -37,7 +37,7 @@
     <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! tt:reading-text(.)[. ne '']"/>
     <xsl:variable name="kind" as="xs:string" select="($division/@subtype, $division/@type, 'section')[1]"/>
     <xsl:sequence select="
-        if ($division/@type = 'primarySource' and $division/@n) then string-join(('(' || $division/@n || ')', $head), ' ')
+        if ($division/@type = 'primarySource' and $division/@n and not(starts-with($head, '(' || $division/@n || ')'))) then string-join(('(' || $division/@n || ')', $head), ' ')
         else if ($head) then $head
         else if ($division/@n) then upper-case(substring($kind, 1, 1)) || substring($kind, 2) || ' ' || $division/@n
         else ()"/>
@@ -49,7 +49,7 @@
       <xsl:if test="$heading">
         <xsl:element name="h{min((print:depth(.), 6))}">
           <xsl:attribute name="data-label" select="$heading"/>
-          <xsl:if test="@type = 'primarySource' and @n">
+          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(tt:reading-text(head[1]), '(' || @n || ')'))">
             <span class="source-number">(<xsl:value-of select="@n"/>)</span>
             <xsl:text> </xsl:text>
           </xsl:if>
@@ -64,8 +64,8 @@
     <div class="source-citation"><xsl:apply-templates mode="#current"/></div>
   </xsl:template>
 
-  <!-- Left out of the reading text. -->
-  <xsl:template match="surplus | del" mode="tt:body" as="empty-sequence()"/>
+  <!-- Left out of the reading text: surplus, deletions, page furniture of the source. -->
+  <xsl:template match="surplus | del | fw" mode="tt:body" as="empty-sequence()"/>
 
   <!-- Footnotes: editorial notes, corrections, apparatus. -->
 

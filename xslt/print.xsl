@@ -29,7 +29,11 @@
 
   <xsl:template match="/" as="element()">
     <xsl:variable name="header" as="element(teiHeader)?" select="(//teiHeader)[1]"/>
-    <html lang="{print:document-language(/*)}">
+    <html>
+      <!-- No guessed language: a PDF/UA file without a declared one is refused rather than mislabelled. -->
+      <xsl:for-each select="(/*/@xml:lang, (//text)[1]/@xml:lang)[1]">
+        <xsl:attribute name="lang" select="."/>
+      </xsl:for-each>
       <head>
         <meta charset="utf-8"/>
         <xsl:apply-templates select="$header" mode="print:metadata"/>

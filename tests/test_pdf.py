@@ -1,0 +1,255 @@
+"""The PDF edition: what a reader finds in the pages, checked on the extracted text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from tei_tool import pdf, resources, xmlsafe
+from tei_tool.cli import main
+from tei_tool.errors import OutputError, XMLInputError
+from tei_tool.transform import transform
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "print-edition.xml"
+FLAGSHIP = ROOT / "tei" / "great-purge.xml"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus" / "docs"
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page, hyphenation at line ends undone."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[\u2010-]\n", "", page) for page in text.split("\f")[:-1]]
+
+
+@pytest.fixture(scope="module")
+def fixture_pdf(tmp_path_factory) -> Path:
+    return pdf.render_pdf(FIXTURE, tmp_path_factory.mktemp("pdf") / "fixture.pdf")
+
+
+@pytest.fixture(scope="module")
+def flagship_pdf(tmp_path_factory) -> Path:
+    if not FLAGSHIP.exists():
+        pytest.skip("the flagship edition tei/great-purge.xml is not there yet")
+    return pdf.render_pdf(FLAGSHIP, tmp_path_factory.mktemp("pdf") / "great-purge.pdf")
+
+
+@pytest.fixture(params=["fixture", "flagship"])
+def book(request) -> tuple[Path, Path]:
+    """(TEI source, its PDF) for the fixture and the flagship."""
+    if request.param == "fixture":
+        return FIXTURE, request.getfixturevalue("fixture_pdf")
+    return FLAGSHIP, request.getfixturevalue("flagship_pdf")
+
+
+def index_entries(pages: list[str], heading: str) -> dict[str, list[int]]:
+    """Index lines "Kirov, Sergei (Киров) 3–5, 12" from the index pages, as name → cited pages."""
+    entries: dict[str, list[int]] = {}
+    start = next(i for i, page in enumerate(pages) if page.lstrip().startswith(heading))
+    for page in pages[start:]:
+        if page is not pages[start] and re.match(r"\s*Index of", page):
+            break
+        for line in page.splitlines():
+            match = re.fullmatch(r"(.+?) ((?:\d+(?:–\d+)?)(?:, \d+(?:–\d+)?)*)", line.strip())
+            if match:
+                cited = []
+                for run in match.group(2).split(", "):
+                    first, _, last = run.partition("–")
+                    cited.extend(range(int(first), int(last or first) + 1))
+                entries[match.group(1)] = cited
+    return entries
+
+
+@needs_pdftotext
+def test_fixture_text_reading_order_and_footnotes(fixture_pdf):
+    pages = page_texts(fixture_pdf)
+    text = "\n".join(pages)
+    assert "On 23rd December 1930, Isaak Illich Rubin was arrested" in text
+    assert "to this day the circumstances surrounding Kirov's murder" in text
+    assert "The source reads “protege”." in text
+    assert "exile to the city of" in text.replace("\n", " "), "surplus must be left out of the reading text"
+    assert "to the the city" not in text.replace("\n", " ")
+    assert "We live, deaf to the land beneath us,\nTen steps away no one hears our speeches," in text, "verse keeps its lines"
+    assert "Сергей Миронович Киров" in text, "Cyrillic renders"
+
+
+@needs_pdftotext
+def test_flagship_essay_opening_and_last_source(flagship_pdf):
+    text = " ".join(page_texts(flagship_pdf)).replace("\n", " ")
+    assert "On 23rd December 1930, Isaak Illich Rubin was arrested by the secret police" in text
+    assert "(22) Sally J. Taylor" in text
+    assert "This site uses cookies" not in text, "surplus (the cookie banner) is omitted"
+
+
+@needs_pdftotext
+def test_index_pages_contain_the_name(book):
+    source, path = book
+    pages = page_texts(path)
+    persons = index_entries(pages, "Index of persons")
+    places = index_entries(pages, "Index of places")
+    for name in ("Kirov", "Stalin", "Trotsky"):
+        (label, cited), = [(label, cited) for label, cited in persons.items() if label.startswith(name + ",")]
+        assert cited == sorted(set(cited)), f"{label}: each page once, in order"
+        assert len(cited) >= 2, f"{label} is mentioned on several pages"
+        for number in cited:
+            assert name in pages[number - 1], f"{label}: page {number} does not mention {name}"
+    (label, cited), = [(label, cited) for label, cited in places.items() if label.startswith("Moscow")]
+    for number in cited:
+        assert "Moscow" in pages[number - 1]
+
+
+@needs_pdftotext
+def test_contents_page_numbers_match_headings(book):
+    _, path = book
+    pages = page_texts(path)
+    contents = next(page for page in pages if page.lstrip().startswith("Contents"))
+    entries = re.findall(r"^(\S.*?) ?\.{4,} ?(\d+)$", contents, flags=re.MULTILINE)
+    assert len(entries) >= 8
+    for label, number in entries:
+        on_page = " ".join(pages[int(number) - 1].split())
+        assert label.strip() in on_page, f"contents say {label!r} is on page {number}"
+
+
+def test_metadata_and_outline(book):
+    source, path = book
+    reader = pypdf.PdfReader(path)
+    assert reader.metadata.title == "The Great Purge"
+    assert reader.metadata.author == "John Simkin"
+    assert reader.metadata.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    outline = list(titles(reader.outline))
+    sources = xmlsafe.load(source).root.iterfind(".//{http://www.tei-c.org/ns/1.0}div[@type='primarySource']")
+    for number in (div.get("n") for div in sources):
+        assert any(title.startswith(f"({number})") for title in outline), f"no bookmark for primary source {number}"
+    assert "Index of persons" in outline and "Chronology" in outline
+
+
+def test_fonts_are_embedded(fixture_pdf):
+    reader = pypdf.PdfReader(fixture_pdf)
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font else font["/FontDescriptor"]
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+
+
+@pytest.mark.parametrize("source", [FIXTURE, FLAGSHIP], ids=["fixture", "flagship"])
+def test_every_footnote_lands_on_the_page_of_its_call(source):
+    if not source.exists():
+        pytest.skip("the flagship edition tei/great-purge.xml is not there yet")
+    book = pdf.lay_out(transform("print.xsl", source).principal)
+    notes = [anchor for page in book.pages for anchor in page.anchors if anchor.startswith("note-")]
+    assert notes
+    assert pdf.misplaced_footnotes(book) == []
+
+
+def test_footnote_area_has_no_top_border_or_padding():
+    """A border-top or padding-top on @footnote drops footnotes in WeasyPrint 70 (issue #2502)."""
+    css = (resources.xslt_dir() / "print.css").read_text()
+    footnote_area = re.search(r"@footnote\s*{([^}]*)}", css).group(1)
+    assert not re.search(r"(border|padding)(-top)?\s*:", footnote_area)
+
+
+def test_index_page_numbers_are_runs():
+    assert pdf.page_ranges([12, 3, 5, 6, 5, 6]) == [(3, 3), (5, 6), (12, 12)]
+    assert pdf.page_ranges([]) == []
+
+
+def test_pdf_a_3b_carries_the_tei_source(tmp_path):
+    out = pdf.render_pdf(FIXTURE, tmp_path / "archival.pdf", variant="pdf/a-3b")
+    reader = pypdf.PdfReader(out)
+    assert reader.attachments["print-edition.xml"] == [FIXTURE.read_bytes()]
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert re.search(rb"pdfaid:part[^0-9]{1,3}3", xmp) and re.search(rb"pdfaid:conformance[^A-Z]{1,3}B", xmp)
+    assert root["/AF"][0].get_object()["/AFRelationship"] == "/Source"
+
+
+def test_pdf_ua_1_is_tagged(tmp_path):
+    out = pdf.render_pdf(FIXTURE, tmp_path / "accessible.pdf", variant="pdf/ua-1")
+    root = pypdf.PdfReader(out).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def test_variant_that_cannot_be_met_is_refused(tmp_path):
+    """Without a language, a PDF/UA file would be mislabelled: refuse it and write nothing."""
+    source = tmp_path / "no-language.xml"
+    source.write_text(FIXTURE.read_text(encoding="utf-8").replace(' xml:lang="en"', "", 1), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    with pytest.raises(pdf.PdfError, match="PDF/UA-1"):
+        pdf.render_pdf(source, out, variant="pdf/ua-1")
+    assert not out.exists()
+
+
+def test_unknown_variant(tmp_path):
+    with pytest.raises(pdf.PdfError, match="unknown PDF variant"):
+        pdf.render_pdf(FIXTURE, tmp_path / "x.pdf", variant="pdf/x-4")
+
+
+def test_existing_output_kept_without_force(tmp_path):
+    out = tmp_path / "book.pdf"
+    out.write_bytes(b"mine")
+    with pytest.raises(OutputError, match="--force"):
+        pdf.render_pdf(FIXTURE, out, force=False)
+    assert out.read_bytes() == b"mine"
+
+
+def test_malformed_input_gets_a_located_error(tmp_path):
+    broken = tmp_path / "broken.xml"
+    broken.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>open</body></text></TEI>')
+    with pytest.raises(XMLInputError, match=r"broken\.xml:1:\d+: error: \[xml\]"):
+        pdf.render_pdf(broken, tmp_path / "broken.pdf")
+    result = CliRunner().invoke(main, ["pdf", str(broken), "-o", str(tmp_path / "broken.pdf")])
+    assert result.exit_code == 2
+    assert "broken.xml:1:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "broken.pdf").exists()
+
+
+def test_cli_writes_the_pdf(tmp_path):
+    out = tmp_path / "book.pdf"
+    result = CliRunner().invoke(main, ["pdf", str(FIXTURE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    again = CliRunner().invoke(main, ["pdf", str(FIXTURE), "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+CORPUS_SAMPLE = [
+    "correspdesc-examples/example07_anthology-of-letters.xml",
+    "gerdracor/neuber-ein-deutsches-vorspiel.xml",
+    "isicily/inscriptions/ISic000425.xml",
+    "perseus-latinlit/phi0474.phi041.perseus-lat2.xml",
+    "schnitzler-briefe/data__editions__L00257.xml",
+    "tei-p5-test/torture.xml",
+    "tei-p5-test/testall.xml",
+]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus ../shared/corpus is not available")
+@pytest.mark.parametrize("name", CORPUS_SAMPLE)
+def test_corpus_files_render(name, tmp_path):
+    out = pdf.render_pdf(CORPUS / name, tmp_path / "out.pdf")
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) >= 2
+    assert reader.metadata.title
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus ../shared/corpus is not available")
+def test_corpus_malformed_file_is_refused(tmp_path):
+    with pytest.raises(XMLInputError, match=r"listGlyph\.xml:\d+:\d+: error: \[xml\]"):
+        pdf.render_pdf(CORPUS / "isicily" / "alists" / "listGlyph.xml", tmp_path / "out.pdf")

@@ -29,6 +29,7 @@ from lxml import etree
 from . import xmlsafe
 from .errors import SchemaError
 from .findings import Finding, Severity
+from .transform import _stderr_captured as saxon_stderr
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -119,9 +120,10 @@ def _compile(xslt_text: str):
 class Schematron:
     """A compiled Schematron schema, ready to check documents."""
 
-    def __init__(self, xslt_text: str, checks: list[Check], name: str, compile_seconds: float):
+    def __init__(self, xslt_text: str, checks: list[Check], sources: list[_Source], name: str, compile_seconds: float):
         self.xslt_text = xslt_text
         self.checks = checks
+        self.sources = sources
         self.name = name
         self.compile_seconds = compile_seconds
 
@@ -131,10 +133,14 @@ class Schematron:
         builder = _saxon().new_document_builder()
         builder.set_base_uri(document.path.resolve().as_uri())
         node = builder.parse_xml(xml_text=_serialise(document.tree))
-        try:
-            report = executable.transform_to_string(xdm_node=node)
-        except Exception as exc:  # saxonche raises its own PySaxonApiError
-            raise SchemaError(f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}: {_first_line(str(exc))}") from None
+        with saxon_stderr() as stderr:
+            try:
+                report, failure = executable.transform_to_string(xdm_node=node), None
+            except Exception as exc:  # saxonche raises its own PySaxonApiError
+                report, failure = None, exc
+        if failure is not None:
+            fallback = f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}"
+            raise SchemaError(_explain(stderr[0] or str(failure), self.xslt_text, self.sources, fallback)) from None
         for fired in etree.fromstring(report.encode("utf-8")):
             check = self.checks[int(fired.get("check"))]
             file, line, column = _locate(document, fired.get("at", ""), fired.get("attribute"))
@@ -183,8 +189,26 @@ def _candidate_nodes(contexts: list[str]) -> str:
     return "elements"
 
 
-def _first_line(message: str) -> str:
-    return " ".join(message.strip().splitlines()[:2]).strip() or "unknown error"
+def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallback: str) -> str:
+    """Saxon's first error, located at the Schematron element whose expression caused it.
+
+    Saxon names a line of the generated stylesheet; the nearest instruction
+    at or above it carries the index of its source element.
+    """
+    lines = [line.strip() for line in saxon_message.strip().splitlines() if line.strip()]
+    detail = " ".join(lines[1].split()) if len(lines) > 1 else (lines[0] if lines else "unknown error")
+    expression = re.search(r"Error in \{(.*?)\} ", saxon_message, re.S)
+    if expression:
+        detail = f"{detail} (in {' '.join(expression.group(1).split())!r})"
+    match = re.search(r"on line (\d+)", saxon_message)
+    if match:
+        line = int(match.group(1))
+        generated = etree.fromstring(xslt_text.encode("utf-8"))
+        marked = [e for e in generated.iter() if e.get(T + "source") and e.sourceline <= line]
+        if marked:
+            source = sources[int(max(marked, key=lambda e: e.sourceline).get(T + "source"))]
+            return f"{source.where()}: error: [schematron] in the {source.what}: {detail}"
+    return f"{fallback}: {detail}"
 
 
 # ---------------------------------------------------------------------------
@@ -247,8 +271,9 @@ def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str
     try:
         _compile(xslt_text)
     except Exception as exc:  # saxonche raises its own PySaxonApiError
-        raise SchemaError(compiler.explain(str(exc), xslt_text)) from None
-    return Schematron(xslt_text, compiler.checks, name, time.perf_counter() - started)
+        fallback = f"{name}:0:0: error: [schematron] the schema does not compile"
+        raise SchemaError(_explain(str(exc), xslt_text, compiler.sources, fallback)) from None
+    return Schematron(xslt_text, compiler.checks, compiler.sources, name, time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------
@@ -290,23 +315,6 @@ class _Compiler:
         generated.set(T + "source", str(len(self.sources)))
         self.sources.append(_Source(self._original(source), what))
         return generated
-
-    def explain(self, saxon_message: str, xslt_text: str) -> str:
-        """Saxon's first compile error, located at the Schematron element that caused it."""
-        lines = [line.strip() for line in saxon_message.strip().splitlines() if line.strip()]
-        detail = " ".join(lines[1].split()) if len(lines) > 1 else (lines[0] if lines else "unknown error")
-        expression = re.search(r"Error in \{(.*?)\} ", saxon_message, re.S)
-        if expression:
-            detail = f"{detail} (in {' '.join(expression.group(1).split())!r})"
-        match = re.search(r"on line (\d+)", saxon_message)
-        if match:
-            line = int(match.group(1))
-            generated = etree.fromstring(xslt_text.encode("utf-8"))
-            marked = [e for e in generated.iter() if e.get(T + "source") and e.sourceline <= line]
-            if marked:
-                source = self.sources[int(max(marked, key=lambda e: e.sourceline).get(T + "source"))]
-                return f"{source.where()}: error: [schematron] in the {source.what}: {detail}"
-        return f"{self.name}:0:0: error: [schematron] the schema does not compile: {detail}"
 
     # -- the stylesheet ---------------------------------------------------
 

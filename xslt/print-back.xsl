@@ -29,7 +29,7 @@
         if ($name = 'persName') then 'person'
         else if ($name = ('placeName', 'settlement', 'country', 'geogName')) then 'place'
         else if ($name = 'orgName') then 'org'
-        else if ($name = ('rs', 'name')) then map {'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}($element/@type)
+        else if ($name = ('rs', 'name')) then $element/@type ! map {'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}(string(.))
         else ()"/>
     <xsl:sequence select="$kind[$element/ancestor::text
         and not($element/ancestor::*[local-name() = ($name, 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])]"/>

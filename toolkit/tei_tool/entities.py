@@ -219,14 +219,14 @@ def text_candidates(root: etree._Element) -> Iterable[etree._Element]:
     for text in root.iter(TEI + "text"):
         if any(ancestor.tag == TEI + "text" for ancestor in text.iterancestors()):
             continue
-        walker = etree.iterwalk(text, events=("start",))
+        walker = etree.iterwalk(text, events=("start",), tag=TEI + "*")
         for _, element in walker:
             tag = element.tag
-            if tag in _REGISTER_TAGS:
+            if tag in _SELF_CANDIDATES:
+                yield element
+            elif tag in _REGISTER_TAGS:
                 walker.skip_subtree()
-            elif tag in _SELF_CANDIDATES or (
-                isinstance(tag, str) and tag.startswith(TEI) and not _POINTER_ATTRIBUTES.isdisjoint(element.keys())
-            ):
+            elif not _POINTER_ATTRIBUTES.isdisjoint(element.keys()):
                 yield element
 
 

@@ -1,0 +1,152 @@
+"""Benchmark the native RELAX NG engine against libxml2 and jing on the corpus.
+
+Usage: python benchmarks/relaxng.py [--corpus DIR] [--jobs N] [--no-jing]
+
+Validates every corpus file against tei_all with: the native engine (in
+worker processes), libxml2 through lxml (the simplified schema pruned per
+document), and jing when the `jing` command exists.  Prints per engine the
+total seconds, files per second, the slowest file and agreement with the
+verdicts and error counts jing recorded in MANIFEST.tsv; then one file of
+up to 1 MB validated in a fresh process (start-up included) by the native
+engine and by jing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "toolkit"))
+
+from lxml import etree  # noqa: E402
+
+from tei_tool.relaxng import document_names, load_simplified, prune  # noqa: E402
+from tei_tool.relaxng.corpus import parse_document, validate_files  # noqa: E402
+
+
+def manifest(corpus: Path) -> list[dict]:
+    with open(corpus / "MANIFEST.tsv", newline="") as handle:
+        return [row for row in csv.DictReader(handle, delimiter="\t") if row["tei_all_jing"]]
+
+
+def well_formed(rows, corpus: Path) -> list[dict]:
+    kept = []
+    for row in rows:
+        try:
+            etree.parse(str(corpus / row["file"]), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            continue
+        kept.append(row)
+    return kept
+
+
+def report(name: str, seconds: float, per_file: dict[str, tuple[float, int]], rows) -> None:
+    slowest = max(per_file.items(), key=lambda item: item[1][0]) if per_file else ("-", (0.0, 0))
+    verdicts = sum((per_file[r["file"]][1] == 0) == (r["tei_all_jing"] == "valid") for r in rows)
+    invalid = [r for r in rows if r["tei_all_jing"] == "invalid"]
+    counts = sum(per_file[r["file"]][1] == int(r["tei_all_jing_errors"]) for r in invalid)
+    print(f"{name:8} {seconds:7.2f} s  {len(rows) / seconds:6.1f} files/s  slowest {slowest[1][0]:.2f} s "
+          f"({Path(slowest[0]).name})  verdicts {verdicts}/{len(rows)}  "
+          f"error counts {counts}/{len(invalid)}")
+
+
+def run_native(rows, corpus: Path, schema: Path, jobs: int):
+    start = time.perf_counter()
+    per_file = {}
+    paths = [str(corpus / r["file"]) for r in rows]
+    timings = {}
+    for path, findings in validate_files(schema, paths, jobs):
+        timings[path] = time.perf_counter()
+        per_file[path] = len(findings)
+    total = time.perf_counter() - start
+    # Per-file time, measured separately in this process (the pool interleaves files).
+    from tei_tool.relaxng import compile_schema
+
+    compiled = compile_schema(schema)
+    result = {}
+    for row, path in zip(rows, paths):
+        tree = parse_document(path)
+        t = time.perf_counter()
+        list(compiled.validate(tree, path))
+        result[row["file"]] = (time.perf_counter() - t, per_file[path])
+    return total, result
+
+
+def run_libxml2(rows, corpus: Path, schema: Path):
+    simplified = load_simplified(schema)
+    result = {}
+    start = time.perf_counter()
+    for row in rows:
+        t = time.perf_counter()
+        tree = parse_document(corpus / row["file"])
+        compiled = etree.RelaxNG(prune(simplified, *document_names(tree)))
+        valid = compiled.validate(tree)
+        result[row["file"]] = (time.perf_counter() - t, 0 if valid else len(compiled.error_log) or 1)
+    return time.perf_counter() - start, result
+
+
+def run_jing(rows, corpus: Path, schema: Path, jing: str):
+    paths = [str(corpus / r["file"]) for r in rows]
+    start = time.perf_counter()
+    done = subprocess.run([jing, str(schema), *paths], capture_output=True, text=True)
+    total = time.perf_counter() - start
+    errors: dict[str, int] = {}
+    for line in done.stdout.splitlines():
+        match = re.match(r"(.*?):\d+:\d+: (error|fatal):", line)
+        if match:
+            errors[match[1]] = errors.get(match[1], 0) + 1
+    return total, {r["file"]: (0.0, errors.get(str(corpus / r["file"]), 0)) for r in rows}
+
+
+def one_file(corpus: Path, schema: Path, rows, jing: str | None) -> None:
+    candidates = [(int(r["bytes"]), r["file"]) for r in rows if int(r["bytes"]) <= 1_000_000]
+    size, name = max(candidates)
+    path = corpus / name
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from tei_tool.relaxng import compile_schema\n"
+            "from tei_tool.relaxng.corpus import parse_document\n"
+            "print(sum(1 for _ in compile_schema(%r).validate(parse_document(%r), %r)))"
+            % (str(ROOT / "toolkit"), str(schema), str(path), str(path)))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    native = time.perf_counter() - t
+    line = f"one file ({Path(name).name}, {size / 1e6:.2f} MB, process start included): native {native:.2f} s"
+    if jing:
+        t = time.perf_counter()
+        subprocess.run([jing, str(schema), str(path)], capture_output=True)
+        jing_time = time.perf_counter() - t
+        line += f", jing {jing_time:.2f} s, ratio {native / jing_time:.2f}"
+    print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-jing", action="store_true")
+    args = parser.parse_args()
+    schema = args.corpus / "schemas" / "tei_all.rng"
+    rows = well_formed(manifest(args.corpus), args.corpus)
+    jing = None if args.no_jing else shutil.which("jing")
+    load_simplified(schema)  # fill the cache, as after the first run
+    print(f"{len(rows)} well-formed files against {schema.name}, {args.jobs} worker processes")
+    total, per_file = run_native(rows, args.corpus, schema, args.jobs)
+    report("native", total, per_file, rows)
+    total, per_file = run_libxml2(rows, args.corpus, schema)
+    report("libxml2", total, per_file, rows)
+    if jing:
+        total, per_file = run_jing(rows, args.corpus, schema, jing)
+        report("jing", total, per_file, rows)
+    one_file(args.corpus, schema, rows, jing)
+
+
+if __name__ == "__main__":
+    main()

@@ -191,9 +191,21 @@
   <!-- The same with runs of whitespace collapsed but kept at the edges, for joining with what surrounds it. -->
   <xsl:function name="tt:reading-string" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
-    <xsl:sequence select="replace(string-join($nodes/descendant-or-self::text()[not(ancestor::tei:note
-      or ancestor::tei:sic[parent::tei:choice] or ancestor::tei:orig[parent::tei:choice]
-      or ancestor::tei:abbr[parent::tei:choice] or ancestor::tei:surplus)], ''), '\s+', ' ')"/>
+    <xsl:sequence select="replace(string-join($nodes ! tt:reading-parts(.), ''), '\s+', ' ')"/>
+  </xsl:function>
+
+  <xsl:function name="tt:reading-parts" as="xs:string*">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="if ($node instance of text()) then string($node)
+      else if ($node instance of element() and tt:is-hidden-in-reading($node)) then ()
+      else $node/node() ! tt:reading-parts(.)"/>
+  </xsl:function>
+
+  <!-- Notes, and the diplomatic side of a choice or surplus text, are not part of the reading text. -->
+  <xsl:function name="tt:is-hidden-in-reading" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/(self::tei:note | self::tei:surplus
+      | self::tei:sic[parent::tei:choice] | self::tei:orig[parent::tei:choice] | self::tei:abbr[parent::tei:choice]))"/>
   </xsl:function>
 
   <!-- Up to $length characters at the end (or start) of a text, cut at a word boundary. -->
@@ -217,7 +229,8 @@
   <xsl:function name="tt:context" as="xs:string+">
     <xsl:param name="node" as="element()"/>
     <xsl:variable name="block" as="element()" select="tt:context-of($node)"/>
-    <xsl:variable name="texts" as="text()*" select="$block//text() except $node//text()"/>
+    <xsl:variable name="texts" as="text()*"
+      select="$block//text()[not(ancestor::*[. &gt;&gt; $block][tt:is-hidden-in-reading(.)])] except $node//text()"/>
     <xsl:sequence select="(
       tt:truncate(replace(tt:reading-string($texts[. &lt;&lt; $node]), '^\s+', ''), 80, true()),
       tt:truncate(replace(tt:reading-string($texts[. &gt;&gt; $node]), '\s+$', ''), 80, false()))"/>
@@ -277,9 +290,6 @@
   <xsl:template match="tei:head[parent::*[matches(local-name(), '^div\d?$')]]" mode="tt:body">
     <xsl:element name="h{tt:heading-level(.)}">
       <xsl:call-template name="tt:attributes"/>
-      <xsl:if test="parent::tei:div[@type = 'primarySource'][@n] and not(preceding-sibling::tei:head)">
-        <span class="div-number"><xsl:value-of select="../@n"/>. </span>
-      </xsl:if>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
@@ -414,7 +424,10 @@
       <xsl:if test="@reason">
         <xsl:attribute name="title" select="'gap: ' || @reason"/>
       </xsl:if>
-      <xsl:text>[…]</xsl:text>
+      <xsl:text>[</xsl:text>
+      <xsl:apply-templates mode="#current"/>
+      <xsl:if test="not(normalize-space())">…</xsl:if>
+      <xsl:text>]</xsl:text>
     </span>
   </xsl:template>
 

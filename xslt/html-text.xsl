@@ -46,7 +46,7 @@
       <xsl:if test="/*/tei:text/@xml:lang">
         <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
       </xsl:if>
-      <xsl:apply-templates select="//tei:text[not(ancestor::tei:text)]/node()" mode="tt:body"/>
+      <xsl:apply-templates select="(//tei:text[not(ancestor::tei:text)]/node(), /tei:*[not(self::tei:TEI or self::tei:teiCorpus)])" mode="tt:body"/>
     </article>
     <xsl:if test="exists($tt:text-notes)">
       <section class="endnotes" aria-labelledby="notes-heading">

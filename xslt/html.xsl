@@ -29,8 +29,8 @@
   <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="#all"/>
 
   <xsl:template match="/">
-    <xsl:if test="not(tei:TEI or tei:teiCorpus)">
-      <xsl:message terminate="yes" expand-text="yes">the root element is {name(*)}, not a TEI element in the TEI namespace (http://www.tei-c.org/ns/1.0)</xsl:message>
+    <xsl:if test="not(tei:*)">
+      <xsl:message terminate="yes" expand-text="yes">the root element is {name(*)}, not in the TEI namespace (http://www.tei-c.org/ns/1.0)</xsl:message>
     </xsl:if>
     <xsl:call-template name="tt:register-pages">
       <xsl:with-param name="document" select="."/>

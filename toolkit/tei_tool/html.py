@@ -31,10 +31,14 @@ class Site:
 
 
 def render_pages(document: xmlsafe.Document) -> dict[str, str]:
-    """Every page of the site, keyed by file name, for a loaded TEI document."""
-    if document.root.tag not in (f"{{{xmlsafe.TEI_NS}}}TEI", f"{{{xmlsafe.TEI_NS}}}teiCorpus"):
+    """Every page of the site, keyed by file name, for a loaded TEI document.
+
+    Any element in the TEI namespace may be the root (``TEI``, ``teiCorpus``,
+    or a fragment such as ``listPlace``); other XML is refused.
+    """
+    if not str(document.root.tag).startswith(f"{{{xmlsafe.TEI_NS}}}"):
         file, line, column = document.locate(document.root)
-        raise XMLInputError(file, line, column, f"the root element is <{document.root.tag}>, not <TEI> in the TEI namespace ({xmlsafe.TEI_NS})")
+        raise XMLInputError(file, line, column, f"the root element <{document.root.tag}> is not in the TEI namespace ({xmlsafe.TEI_NS})")
     result = transform.transform(STYLESHEET, document, {"tt:source-name": document.path.name})
     return {"index.html": result.principal, **result.documents}
 

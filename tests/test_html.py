@@ -1,0 +1,351 @@
+"""The HTML edition: XPath assertions on the generated pages for the
+fixture edition, the flagship, hostile TEI and the shared corpus."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from lxml import html as lxml_html
+
+from tei_tool import html, transform, xmlsafe
+from tei_tool.cli import main
+from tei_tool.errors import OutputError, TeiToolError, XMLInputError
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "html-edition.xml"
+HOSTILE = HERE / "fixtures" / "hostile-html.xml"
+FLAGSHIP = HERE.parent / "tei" / "great-purge.xml"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus" / "docs"
+TEI = {"tei": xmlsafe.TEI_NS}
+PAGES = ["index.html", "persons.html", "places.html", "organisations.html", "chronology.html",
+         "quotations.html", "bibliography.html", "about.html"]
+REGISTER_OF = {"person": "persons.html", "personGrp": "persons.html", "place": "places.html", "org": "organisations.html"}
+
+
+def parse_site(pages: dict[str, str]) -> dict[str, etree._Element]:
+    return {name: lxml_html.document_fromstring(text) for name, text in pages.items()}
+
+
+@pytest.fixture(scope="module")
+def fixture_site():
+    return xmlsafe.load(FIXTURE), parse_site(html.render_pages(xmlsafe.load(FIXTURE)))
+
+
+@pytest.fixture(scope="module")
+def flagship_site():
+    if not FLAGSHIP.exists():
+        pytest.skip("the flagship tei/great-purge.xml is not there yet")
+    document = xmlsafe.load(FLAGSHIP)
+    return document, parse_site(html.render_pages(document))
+
+
+@pytest.fixture(params=["fixture", "flagship"])
+def site(request):
+    return request.getfixturevalue(f"{request.param}_site")
+
+
+def ids_of(page: etree._Element) -> list[str]:
+    return page.xpath("//@id")
+
+
+def mention_counts(document: xmlsafe.Document) -> dict[str, int]:
+    """How many elements of the text point to each id with @ref (what the registers count)."""
+    counts: dict[str, int] = {}
+    for element in document.root.xpath("//tei:text//*[@ref]", namespaces=TEI):
+        for token in set(element.get("ref").split()):
+            if token.startswith("#"):
+                counts[token[1:]] = counts.get(token[1:], 0) + 1
+    return counts
+
+
+def test_all_pages_written(site):
+    _, pages = site
+    assert sorted(pages) == sorted(PAGES)
+
+
+def test_every_entity_mention_links_to_an_existing_register_entry(site):
+    document, pages = site
+    for name in ("persName", "placeName", "orgName"):
+        mentions = document.root.xpath(f"//tei:text//tei:{name}[@ref]", namespaces=TEI)
+        resolvable = [m for m in mentions if document.root.xpath(
+            "//*[@xml:id = $id][self::tei:person or self::tei:personGrp or self::tei:place or self::tei:org]",
+            namespaces=TEI, id=m.get("ref").split()[0].lstrip("#"))]
+        links = pages["index.html"].xpath(f"//a[contains(concat(' ', @class, ' '), ' tei-{name} ')]")
+        assert len(links) == len(resolvable), name
+    links = pages["index.html"].xpath("//a[contains(concat(' ', @class, ' '), ' entity ')]")
+    assert links
+    for link in links:
+        page, _, anchor = link.get("href").partition("#")
+        target = pages[page or "index.html"].xpath("//*[@id = $id]", id=anchor)
+        assert target, f"{link.get('href')} points nowhere"
+        if page in REGISTER_OF.values():
+            assert target[0].tag == "article" and "entry" in target[0].get("class")
+
+
+def test_register_occurrence_counts_equal_mentions(site):
+    document, pages = site
+    counts = mention_counts(document)
+    for kind, page in REGISTER_OF.items():
+        for entity in document.root.xpath(f"//tei:{kind}[@xml:id]", namespaces=TEI):
+            entity_id = entity.get(f"{{{xmlsafe.XML_NS}}}id")
+            entry = pages[page].xpath("//article[@id = $id]", id=entity_id)
+            assert len(entry) == 1, entity_id
+            occurrences = entry[0].xpath(".//section[@class = 'occurrences']//li/a")
+            assert len(occurrences) == counts.get(entity_id, 0), entity_id
+            heading = entry[0].xpath("string(.//section[@class = 'occurrences']/h3)")
+            assert f"({counts.get(entity_id, 0)})" in heading
+
+
+def test_occurrences_link_to_existing_passages(site):
+    _, pages = site
+    anchors = set(ids_of(pages["index.html"]))
+    for page in ("persons.html", "places.html", "organisations.html", "chronology.html", "quotations.html"):
+        for href in pages[page].xpath("//a[starts-with(@href, 'index.html#')]/@href"):
+            assert href.split("#", 1)[1] in anchors, f"{page}: {href}"
+
+
+def date_key(value: str) -> tuple[int, str]:
+    year = re.match(r"-?\d+", value)
+    return (int(year.group()), value[year.end():]) if year else (10**9, value)
+
+
+def test_chronology_is_sorted_and_complete(site):
+    document, pages = site
+    dated = document.root.xpath("//tei:text//tei:date[@when or @from or @notBefore or @notAfter or @to]", namespaces=TEI)
+    values = [v.split()[0] for v in pages["chronology.html"].xpath("//ol[@class = 'chronology']/li/time/text()")]
+    values = [v if v != "between" and v != "not" else "" for v in values]
+    starts = [date_key(t.get("datetime") or "") for t in pages["chronology.html"].xpath("//ol[@class = 'chronology']/li/time")
+              if t.get("datetime")]
+    assert len(values) == len(dated)
+    assert starts == sorted(starts) and len(starts) >= 3
+
+
+def test_permalinks_on_paragraphs_line_groups_and_primary_sources(site):
+    document, pages = site
+    index = pages["index.html"]
+    ids = ids_of(index)
+    assert len(ids) == len(set(ids)), "duplicate ids in index.html"
+    paragraphs = document.root.xpath("//tei:text//tei:p[not(ancestor::tei:note)]", namespaces=TEI)
+    assert len(index.xpath("//*[contains(@class, 'tei-p')]/a[@class = 'permalink']")) == len(paragraphs)
+    for source in document.root.xpath("//tei:div[@type = 'primarySource']", namespaces=TEI):
+        expected = source.get(f"{{{xmlsafe.XML_NS}}}id") or f"div-{document.root.xpath('//tei:div', namespaces=TEI).index(source) + 1}"
+        section = index.xpath("//section[@id = $id]", id=expected)
+        assert section and "type-primarySource" in section[0].get("class")
+        assert section[0].xpath(".//*[contains(@class, 'tei-bibl')]"), "the primary source's citation is shown"
+
+
+def test_position_permalinks_follow_the_entity_index_scheme(fixture_site):
+    document, pages = fixture_site
+    second_paragraph = document.root.xpath("//tei:body//tei:p", namespaces=TEI)[1]
+    position = document.root.xpath("//tei:p", namespaces=TEI).index(second_paragraph) + 1
+    assert pages["index.html"].xpath("//p[@id = $id]", id=f"p-{position}")
+
+
+def test_pages_are_accessible_html(site):
+    _, pages = site
+    for name, page in pages.items():
+        assert page.get("lang") and page.get("lang") != "und", name
+        assert len(page.xpath("//h1")) == 1, name
+        levels = [int(h.tag[1]) for h in page.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")]
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"{name}: heading levels {levels}"
+        assert page.xpath("//nav//a[@aria-current = 'page']/@href") == [name]
+        assert not page.xpath("//script[not(@src = 'edition.js')]")
+
+
+def test_views_mark_reading_and_diplomatic_forms(fixture_site):
+    _, pages = fixture_site
+    index = pages["index.html"]
+    assert index.xpath("//span[contains(@class, 'tei-sic') and contains(@class, 'only-diplomatic')]/text()") == ["protege"]
+    assert index.xpath("//span[contains(@class, 'tei-corr') and contains(@class, 'only-reading')]/text()") == ["protégé"]
+    assert index.xpath("//span[contains(@class, 'tei-surplus') and contains(@class, 'only-diplomatic')]/text()") == ["the"]
+    assert index.xpath("//div[@id = 'view-controls']/@hidden"), "the controls appear only with JavaScript"
+
+
+def test_unknown_elements_degrade_to_classed_elements(fixture_site):
+    _, pages = fixture_site
+    unknown = pages["index.html"].xpath("//span[contains(@class, 'tei-unknownThing')]")
+    assert len(unknown) == 1 and unknown[0].text_content() == "strange marked phrase"
+
+
+def test_notes_are_numbered_endnotes(fixture_site):
+    _, pages = fixture_site
+    index = pages["index.html"]
+    marker = index.xpath("//sup[@class = 'note-ref']/a")
+    assert [m.text for m in marker] == ["1"]
+    note = index.xpath("//section[@class = 'endnotes']//li[@id = $id]", id=marker[0].get("href")[1:])
+    assert note and "punishment cell of Soviet prisons" in note[0].text_content()
+    assert note[0].xpath(".//span[@lang = 'ru']/text()") == ["карцер"]
+
+
+def test_register_entries_show_dates_notes_and_authority_links(fixture_site):
+    _, pages = fixture_site
+    rubin = pages["persons.html"].xpath("//article[@id = 'rubin']")[0]
+    assert rubin.xpath("string(.//dl)").count("1886-06-12") == 1
+    assert "Soviet economist" in rubin.text_content()
+    assert rubin.xpath(".//p[@class = 'authorities']/a/@href") == ["https://www.wikidata.org/wiki/Q1683466"]
+    assert pages["places.html"].xpath("//article[@id = 'leningrad']//a/@href")[0] == "https://www.geonames.org/498817"
+    card = pages["index.html"].xpath("//div[@id = 'card-kirov']")[0]
+    assert "1886-03-27–1934-12-01" in card.text_content() and "assassinated" in card.text_content()
+
+
+def test_quotations_by_speaker_and_source(fixture_site):
+    _, pages = fixture_site
+    quotations = pages["quotations.html"]
+    assert "destroyed" in quotations.xpath("string(//section[@id = 'speaker-stalin'])")
+    assert "destroyed" in quotations.xpath("string(//section[@id = 'source-pravda-1934'])")
+    assert quotations.xpath("//section[@id = 'speaker-stalin']/h3/a/@href") == ["persons.html#stalin"]
+
+
+def test_bibliography_and_about_page(fixture_site):
+    _, pages = fixture_site
+    assert pages["bibliography.html"].xpath("//li[@id = 'serge-1951']")
+    about = pages["about.html"].text_content()
+    for expected in ("Spartacus Educational", "Obvious misprints are corrected", "Registers and primary sources added", "2024-04-02"):
+        assert expected in about
+
+
+def words_of(texts) -> set[str]:
+    return {word for text in texts for word in re.findall(r"\w+", text)}
+
+
+def without_comments(root: etree._Element) -> etree._Element:
+    """A copy of the tree with comments removed and the text around them joined (as in the HTML)."""
+    root = copy.deepcopy(root)
+    for comment in root.xpath("//comment()"):
+        parent, previous = comment.getparent(), comment.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + (comment.tail or "")
+        else:
+            parent.text = (parent.text or "") + (comment.tail or "")
+        parent.remove(comment)
+    return root
+
+
+def assert_every_word_kept(document: xmlsafe.Document, pages: dict[str, etree._Element]) -> None:
+    root = without_comments(document.root)
+    texts = root.xpath("//tei:text//text()[not(ancestor::tei:teiHeader)]", namespaces=TEI)
+    if root.tag != f"{{{xmlsafe.TEI_NS}}}TEI" and not texts:
+        texts = root.xpath("//text()")
+    html_words = words_of(t for page in pages.values() for t in page.xpath("//body//text()"))
+    missing = words_of(texts) - html_words
+    assert not missing, f"{document.display_name}: {sorted(missing)[:20]}"
+
+
+def test_every_word_of_the_text_appears(site):
+    document, pages = site
+    assert_every_word_kept(document, pages)
+
+
+def corpus_files():
+    if not CORPUS.is_dir():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared corpus not found at {CORPUS}"))]
+    files = [f for f in sorted(CORPUS.rglob("*.xml")) if f.stat().st_size < 600_000]
+    return [pytest.param(f, id=str(f.relative_to(CORPUS))) for f in files]
+
+
+@pytest.mark.parametrize("path", corpus_files())
+def test_corpus_file_keeps_every_word(path):
+    try:
+        document = xmlsafe.load(path)
+    except XMLInputError:
+        pytest.skip(f"{path.name} is not well-formed on purpose")
+    if not document.root.tag.startswith(f"{{{xmlsafe.TEI_NS}}}"):
+        with pytest.raises(XMLInputError, match="not in the TEI namespace"):
+            html.render_pages(document)
+        return
+    assert_every_word_kept(document, parse_site(html.render_pages(document)))
+
+
+def test_hostile_tei_is_rendered_inert():
+    pages = html.render_pages(xmlsafe.load(HOSTILE))
+    for name, text in pages.items():
+        page = lxml_html.document_fromstring(text)
+        for element in page.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attribute, value in element.attrib.items():
+                assert not attribute.lower().startswith("on"), f"{name}: <{element.tag} {attribute}>"
+                if attribute in ("href", "src", "action", "formaction"):
+                    compact = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                    assert not compact.startswith(("javascript:", "data:", "vbscript:", "//")), f"{name}: {attribute}={value}"
+        assert page.xpath("//script/@src") == ["edition.js"] and not page.xpath("//script[not(@src)] | //img | //iframe | //object")
+    index = lxml_html.document_fromstring(pages["index.html"])
+    assert index.xpath("//a[. = 'safe https']/@href") == ['https://example.org/ok?a=1&b="2"']
+    assert index.xpath("//a[. = 'safe mailto']/@href") == ["mailto:editor@example.org"]
+    for label in ("plain javascript", "mixed case", "leading whitespace", "data URL", "vbscript", "protocol-relative"):
+        assert index.xpath("//span[contains(@class, 'unsafe-link')][. = $label]", label=label), label
+    assert "<img src=x onerror=alert(18)>" in index.text_content()
+    assert index.xpath("//span[@class = 'tei-script']/text()") == ["alert(15)"]
+
+
+def test_build_site_is_atomic_and_needs_force(tmp_path):
+    out = tmp_path / "site"
+    site = html.build_site(FIXTURE, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(PAGES + ["edition.css", "edition.js"])
+    assert site.pages == sorted(PAGES)
+    (out / "mine.txt").write_text("the user's file")
+    with pytest.raises(OutputError, match="--force"):
+        html.build_site(FIXTURE, out)
+    assert (out / "mine.txt").exists()
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><text>")
+    with pytest.raises(XMLInputError):
+        html.build_site(broken, out, force=True)
+    assert (out / "mine.txt").exists()
+    html.build_site(FIXTURE, out, force=True)
+    assert not (out / "mine.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.xml", "site"], "no staging directory left behind"
+
+
+def test_cli_html(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["html", str(FIXTURE), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "Wrote 8 pages" in result.output
+    assert (tmp_path / "out" / "index.html").is_file()
+    again = runner.invoke(main, ["html", str(FIXTURE), "-o", str(tmp_path / "out")])
+    assert again.exit_code == 2 and "use --force" in again.output
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'>\n  <text></txt>\n</TEI>\n")
+    failed = runner.invoke(main, ["html", str(broken), "-o", str(tmp_path / "x")])
+    assert failed.exit_code == 2 and re.search(r"broken\.xml:2:\d+: error: \[xml\]", failed.output)
+    assert "Traceback" not in failed.output and not (tmp_path / "x").exists()
+    foreign = tmp_path / "foreign.xml"
+    foreign.write_text("<listPerson><person/></listPerson>")
+    refused = runner.invoke(main, ["html", str(foreign), "-o", str(tmp_path / "y")])
+    assert refused.exit_code == 2 and "foreign.xml:1:1:" in refused.output and "TEI namespace" in refused.output
+
+
+def test_transform_returns_principal_and_result_documents():
+    result = transform.transform("html.xsl", FIXTURE, {"tt:source-name": "edition.xml"})
+    assert result.principal.startswith("<!DOCTYPE HTML>")
+    assert sorted(result.documents) == sorted(PAGES[1:])
+    assert "edition.xml" in result.documents["about.html"]
+    assert transform.executable("html.xsl") is transform.executable("html.xsl"), "compiled once per process"
+
+
+def test_transform_errors_are_tei_tool_errors(tmp_path):
+    with pytest.raises(TeiToolError, match="no stylesheet"):
+        transform.transform("missing.xsl", FIXTURE)
+    plain = tmp_path / "plain.xml"
+    plain.write_text("<root/>")
+    with pytest.raises(transform.TransformError, match="not in the TEI namespace"):
+        transform.transform("html.xsl", plain)
+
+
+def test_register_occurrences_agree_with_the_entity_index(flagship_site):
+    entities = pytest.importorskip("tei_tool.entities", reason="the entity index module is not there yet")
+    _, pages = flagship_site
+    index = entities.build_index([FLAGSHIP])
+    registered = [e for e in index.of_kind("persons") if e.status == "registered"]
+    assert registered
+    for entity in registered:
+        entry = pages["persons.html"].xpath("//article[@id = $id]", id=entity.id)[0]
+        hrefs = entry.xpath(".//section[@class = 'occurrences']//li/a/@href")
+        assert len(hrefs) == len(entity.mentions), entity.id
+        assert [h.split("#", 1)[1] for h in hrefs] == [m.location for m in entity.mentions], entity.id

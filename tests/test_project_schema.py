@@ -134,13 +134,11 @@ def test_the_edition_rules_report_each_fault_where_it_is(edition_sch):
         (56, "warning", "entities-referenced/entity-is-used"),  # #serge-1951: the quote points at #serge-1952
         (63, "error", "entity-references/mention-has-ref"),
         (63, "error", "entity-references/mention-ref-resolves"),
-        (63, "error", "date-ranges/range-reversed"),
         (63, "error", "interventions/surplus-reason"),
         (64, "error", "quotations/quote-attributed"),
         (64, "error", "dates/date-normalised"),
         (66, "error", "interventions/choice-pairs"),
         (73, "error", "date-values/iso-value"),
-        (74, "error", "quotation-sources/source-resolves"),
         (76, "error", "primary-sources/source-number-unique"),
         (76, "error", "primary-sources/source-has-bibl"),
         (80, "warning", "interventions/gap-reason"),

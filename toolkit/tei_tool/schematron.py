@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import saxonche
 from lxml import etree
 
 from . import xmlsafe
@@ -40,7 +41,7 @@ X = "{%s}" % XSL_NS
 T = "{%s}" % REPORT_NS
 
 SUPPORTED_QUERY_BINDINGS = {"", "xslt", "xslt2", "xslt3", "xpath", "xpath2", "xpath3", "xpath31"}
-ERROR_ROLES = {"error", "fatal"}
+# Roles that make a finding a warning; any other role (error, fatal, none) is an error.
 WARNING_ROLES = {"warning", "warn", "info", "information", "nonfatal", "caution"}
 ALL_PATTERNS = "#ALL"
 
@@ -98,8 +99,6 @@ def _url_to_path(url: str | None) -> str:
 @functools.lru_cache(maxsize=1)
 def _saxon():
     """One Saxon processor per process, allowed to read local files only."""
-    import saxonche
-
     processor = saxonche.PySaxonProcessor(license=False)
     processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
     return processor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from lxml import etree
@@ -14,7 +15,7 @@ from . import restrictions
 from .cache import cached
 from .datatypes import DatatypeError
 from .derivative import Deriver
-from .patterns import build_grammar
+from .patterns import Grammar, build_grammar, grammar_from_table, grammar_to_table
 from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
 from .validator import Validation
 
@@ -54,13 +55,11 @@ class Schema:
     gets faster with every document it sees: reuse it.
     """
 
-    def __init__(self, path: Path, simplified: etree._ElementTree):
+    def __init__(self, path: Path, simplified: etree._ElementTree | None = None, grammar: Grammar | None = None):
         self.path = path
-        restrictions.check(simplified, str(path))
-        try:
-            self.grammar = build_grammar(simplified)
-        except DatatypeError as exc:
-            raise SchemaError(f"{path}:0:0: {exc}") from None
+        if grammar is None:
+            grammar = _build(path, simplified)
+        self.grammar = grammar
         self.deriver = Deriver(self.grammar.builder)
 
     def validate(self, tree, filename: str | None = None) -> Iterator[Finding]:
@@ -74,6 +73,24 @@ class Schema:
 
     def is_valid(self, tree) -> bool:
         return not any(True for _ in self.validate(tree))
+
+
+def _build(path: Path, simplified: etree._ElementTree) -> Grammar:
+    restrictions.check(simplified, str(path))
+    try:
+        return build_grammar(simplified)
+    except DatatypeError as exc:
+        raise SchemaError(f"{path}:0:0: {exc}") from None
+
+
+def _load_grammar(path: Path) -> Grammar:
+    """The compiled grammar of ``path``, from the on-disk cache when possible."""
+
+    def build():
+        tree, files, _ = simplify_with_sources(path)
+        return pickle.dumps(grammar_to_table(_build(path, tree)), protocol=pickle.HIGHEST_PROTOCOL), files
+
+    return grammar_from_table(pickle.loads(cached(path, "grammar.pickle", build)))
 
 
 def _source_of(tree: etree._ElementTree) -> bytes | None:
@@ -98,5 +115,5 @@ def compile_schema(path: str | Path) -> Schema:
         raise SchemaError(f"{path}:0:0: cannot read schema: {exc.strerror}") from None
     schema = _COMPILED.get(key)
     if schema is None:
-        schema = _COMPILED[key] = Schema(path, load_simplified(path))
+        schema = _COMPILED[key] = Schema(path, grammar=_load_grammar(path))
     return schema

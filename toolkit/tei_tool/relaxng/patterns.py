@@ -29,7 +29,7 @@ class Pattern:
 
     __slots__ = ("kind", "a", "b", "members", "nc", "datatype", "value", "nullable",
                  "name", "open_memo", "att_memo", "att_leaves", "close_memo", "text_memo",
-                 "text_leaves", "end_memo", "index")
+                 "text_leaves", "end_memo", "datatype_params")
 
     def __init__(self, kind: int, a=None, b=None, nullable: bool = False):
         self.kind, self.a, self.b, self.nullable = kind, a, b, nullable
@@ -40,7 +40,7 @@ class Pattern:
         self.att_leaves = {}
         self.text_memo = {}
         self.close_memo = self.text_leaves = self.end_memo = None
-        self.index = -1
+        self.datatype_params = ()
 
     def __repr__(self) -> str:
         return f"<{KIND_NAMES[self.kind]} #{id(self):x}>"
@@ -248,7 +248,9 @@ def build_grammar(simplified: etree._ElementTree) -> Grammar:
             params = [(p.get("name"), p.text or "") for p in el if p.tag == R + "param"]
             except_ = build(el[-1][0]) if len(el) and el[-1].tag == R + "except" else None
             datatype = _datatype(library, el.get("type"), params)
-            return b.leaf(DATA, datatype, None, (DATA, library, el.get("type"), tuple(params), except_), except_)
+            leaf = b.leaf(DATA, datatype, None, (DATA, library, el.get("type"), tuple(params), except_), except_)
+            leaf.datatype_params = params
+            return leaf
         raise DatatypeError(f"unexpected {local!r} in a simplified grammar")
 
     for define in root[1:]:
@@ -268,3 +270,69 @@ def _datatype(library: str, name: str, params: list[tuple[str, str]]) -> Datatyp
     if found is None:
         found = _DATATYPES[key] = Datatype(library, name, params)
     return found
+
+
+def grammar_to_table(grammar: Grammar) -> dict:
+    """A flat, picklable description of the grammar: patterns refer to each other by index.
+
+    Pickling the pattern graph itself would recurse as deep as the graph;
+    this table is read back with one loop, much faster than rebuilding from XML.
+    """
+    order: list[Pattern] = []
+    index: dict[Pattern, int] = {}
+    stack = [grammar.start, *grammar.elements]
+    while stack:
+        p = stack.pop()
+        if p in index:
+            continue
+        index[p] = len(order)
+        order.append(p)
+        stack.extend(k for k in (*p.members, p.a, p.b) if k is not None and k not in index)
+    rows = []
+    for p in order:
+        datatype = (p.datatype.library, p.datatype.name, tuple(p.datatype_params)) if p.datatype else None
+        rows.append((
+            p.kind,
+            index[p.a] if p.a is not None else -1,
+            index[p.b] if p.b is not None else -1,
+            tuple(index[m] for m in p.members),
+            p.nc, datatype, p.value, p.nullable,
+        ))
+    return {
+        "rows": rows,
+        "start": index[grammar.start],
+        "elements": [index[e] for e in grammar.elements],
+        "id_types": grammar.id_types,
+    }
+
+
+def grammar_from_table(table: dict) -> Grammar:
+    b = Builder()
+    shared = {NOT_ALLOWED: b.not_allowed, EMPTY: b.empty, TEXT: b.text}
+    patterns: list[Pattern] = []
+    for kind, _a, _b, _members, nc, datatype, value, nullable in table["rows"]:
+        p = shared.get(kind)
+        if p is None:
+            p = Pattern(kind, nullable=nullable)
+            p.nc, p.value = nc, value
+            if datatype is not None:
+                p.datatype = _datatype(datatype[0], datatype[1], list(datatype[2]))
+                p.datatype_params = list(datatype[2])
+        patterns.append(p)
+    for p, (kind, a, b_, members, nc, datatype, value, _) in zip(patterns, table["rows"]):
+        if a >= 0:
+            p.a = patterns[a]
+        if b_ >= 0:
+            p.b = patterns[b_]
+        if kind == CHOICE:
+            p.members = tuple(patterns[m] for m in members)
+            b._choices[frozenset(p.members)] = p
+        elif kind in (GROUP, INTERLEAVE, AFTER):
+            b._pairs[(kind, p.a, p.b)] = p
+        elif kind in (ONE_OR_MORE, LIST):
+            b._singles[(kind, p.a)] = p
+        elif kind == ATTRIBUTE:
+            b._singles[(ATTRIBUTE, nc, p.a)] = p
+    grammar = Grammar(b, patterns[table["start"]], [patterns[i] for i in table["elements"]])
+    grammar.id_types = table["id_types"]
+    return grammar

@@ -195,3 +195,22 @@ def test_tei_all_rules_accept_an_eltec_novel():
     tei_all = schematron.load_schematron(TEI_ALL)
     novel = CORPUS / "eltec-eng" / "ENG18600_Clive.xml"
     assert list(tei_all.validate(xmlsafe.load(novel))) == []
+
+
+def test_included_patterns_run_and_keep_their_own_locations(tmp_path):
+    (tmp_path / "heads.sch").write_text(
+        '<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="included">\n'
+        '  <rule context="tei:head"><assert test="normalize-space()">empty head</assert></rule>\n'
+        '  <rule context="tei:p"><assert test="@bad(">broken</assert></rule>\n'
+        "</pattern>\n",
+        encoding="utf-8",
+    )
+    path = write_schema(tmp_path, '<include href="heads.sch"/>\n')
+    with pytest.raises(SchemaError, match=rf"^{tmp_path / 'heads.sch'}:3:25: error: \[schematron\] in the test of sch:assert '@bad\('"):
+        schematron.load_schematron(path)
+    (tmp_path / "heads.sch").write_text((tmp_path / "heads.sch").read_text().replace("@bad(", "true()"), encoding="utf-8")
+    findings = list(schematron.load_schematron(path).validate(xmlsafe.load(FIXTURES / "letter-bad.xml")))
+    assert [(f.line, f.message) for f in findings] == [(17, "empty head [included]")]
+    (tmp_path / "loop.sch").write_text(path.read_text().replace("heads.sch", "loop.sch"), encoding="utf-8")
+    with pytest.raises(SchemaError, match="cycle"):
+        schematron.load_schematron(tmp_path / "loop.sch")

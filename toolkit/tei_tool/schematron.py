@@ -241,6 +241,32 @@ def embedded_schematron(rng_path: str | Path) -> list[etree._Element]:
     return found
 
 
+def _with_includes(schema: etree._Element, path: Path, depth: int = 0) -> list[etree._Element]:
+    """The top-level elements of a schema, each ``sch:include`` replaced by what it names.
+
+    Included elements stay in their own files' trees, so errors in them are
+    reported at their own lines. Includes below the top level are refused.
+    """
+    nested = [e for e in schema.iter(S + "include") if e.getparent() is not schema]
+    if nested:
+        raise SchemaError(f"{_where(nested[0])}: error: [schematron] sch:include is supported only as a child of sch:schema")
+    items = []
+    for child in schema:
+        if child.tag != S + "include":
+            items.append(child)
+            continue
+        href = urllib.parse.unquote(child.get("href", "").split("#")[0])
+        if urllib.parse.urlsplit(href).scheme not in ("", "file") or not href:
+            raise SchemaError(f"{_where(child)}: error: [schematron] sch:include needs a local @href, not {href!r}")
+        target = (path.parent / href).resolve()
+        if depth > 20 or not target.is_file():
+            problem = "includes nest too deeply (a cycle?)" if depth > 20 else f"included file not found: {target}"
+            raise SchemaError(f"{_where(child)}: error: [schematron] {problem}")
+        included = xmlsafe.load(target, xinclude=False).root
+        items.extend(_with_includes(included, target, depth + 1) if included.tag == S + "schema" else [included])
+    return items
+
+
 def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str | None = None) -> Schematron:
     """Compile a ``.sch`` file, the Schematron embedded in a ``.rng``, or given elements.
 
@@ -257,7 +283,7 @@ def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str
         if root.tag.startswith(f"{{{RNG_NS}}}"):
             items = embedded_schematron(path)
         elif root.tag == S + "schema":
-            items, settings = list(root), dict(root.attrib)
+            items, settings = _with_includes(root, path), dict(root.attrib)
         else:
             raise SchemaError(f"{path}:{root.sourceline}:1: error: [schematron] not a Schematron schema (the root is {etree.QName(root).localname})")
         name = str(path)

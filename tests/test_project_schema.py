@@ -151,15 +151,21 @@ def test_edition_rule_messages_say_what_to_do(edition_sch):
     assert "choice must pair sic with corr, orig with reg, or abbr with expan; it holds sic, reg. [interventions/choice-pairs]" in messages
 
 
+def _odd_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the project ODD with one change."""
+    odd = (SCHEMAS / "tei-edition.odd").read_text(encoding="utf-8")
+    assert old in odd
+    variant = tmp_path / "variant.odd"
+    variant.write_text(odd.replace(old, new, 1), encoding="utf-8")
+    return variant
+
+
 def test_the_generator_refuses_to_add_to_tei(tmp_path):
     generator = _generator()
-    odd = (SCHEMAS / "tei-edition.odd").read_text(encoding="utf-8")
-    adding = tmp_path / "adding.odd"
-    adding.write_text(odd.replace('<moduleRef key="tei"/>', '<moduleRef key="tei"/><elementSpec ident="myElement" mode="add"/>'), encoding="utf-8")
+    adding = _odd_variant(tmp_path, '<moduleRef key="tei"/>', '<moduleRef key="tei"/><elementSpec ident="myElement" mode="add"/>')
     with pytest.raises(generator.CustomisationError, match="only moduleRef is supported, not elementSpec"):
         generator.odd_elements(adding)
-    twice = tmp_path / "twice.odd"
-    twice.write_text(odd.replace('include="surplus supplied fw"', 'include="surplus supplied fw p"'), encoding="utf-8")
+    twice = _odd_variant(tmp_path, 'include="surplus supplied fw"', 'include="surplus supplied fw p"')
     with pytest.raises(generator.CustomisationError, match="p is included twice"):
         generator.odd_elements(twice)
 
@@ -167,8 +173,6 @@ def test_the_generator_refuses_to_add_to_tei(tmp_path):
 @needs_tei_all
 def test_the_generator_refuses_names_tei_does_not_have(tmp_path):
     generator = _generator()
-    odd = (SCHEMAS / "tei-edition.odd").read_text(encoding="utf-8")
-    unknown = tmp_path / "unknown.odd"
-    unknown.write_text(odd.replace('include="surplus supplied fw"', 'include="surplus supplied fw paragraph"'), encoding="utf-8")
+    unknown = _odd_variant(tmp_path, 'include="surplus supplied fw"', 'include="surplus supplied fw paragraph"')
     with pytest.raises(generator.CustomisationError, match="not TEI elements: paragraph"):
         generator.edition_schema(unknown, TEI_ALL)

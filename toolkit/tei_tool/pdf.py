@@ -106,10 +106,11 @@ def fill_index_pages(section: etree._Element, page_of: dict[str, int]) -> None:
             if mention in page_of:
                 first_mention.setdefault(page_of[mention] + 1, mention)
         target = entry.find(".//span[@class='index-pages']")
-        for number, (start, end) in enumerate(page_ranges(list(first_mention))):
+        runs = page_ranges(list(first_mention))
+        for number, (start, end) in enumerate(runs):
             link = etree.SubElement(target, "a", href="#" + first_mention[start])
             link.text = str(start) if start == end else f"{start}–{end}"
-            link.tail = ", " if number < len(page_ranges(list(first_mention))) - 1 else None
+            link.tail = ", " if number < len(runs) - 1 else None
 
 
 def _standalone(tree: etree._Element, sections: list[etree._Element], first_page_number: int) -> str:

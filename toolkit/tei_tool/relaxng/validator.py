@@ -228,7 +228,7 @@ class Validation:
             state = after
             id_type = self.g.id_types.get(aqn)
             if id_type:
-                self._track_id(el, name, value, id_type)
+                self._track_id(el, self._attribute_display(el, name, aqn), value, id_type)
         closed = d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
             missing = _attribute_names(state, required_only=True)
@@ -256,9 +256,17 @@ class Validation:
         self.report(el, f"element `{self._display(el)}` incomplete"
                         + (f"; expected element {_listing(expected)}" if expected else ""))
 
+    @staticmethod
+    def _attribute_display(el, name: str, aqn) -> str:
+        if not name.startswith("{"):
+            return name
+        if aqn[0] == "http://www.w3.org/XML/1998/namespace":
+            return "xml:" + aqn[1]
+        prefix = next((p for p, uri in el.nsmap.items() if uri == aqn[0] and p), None)
+        return f"{prefix}:{aqn[1]}" if prefix else name
+
     def _attribute_error(self, el, name, aqn, value, state) -> None:
-        shown = name if not name.startswith("{") else (
-            ("xml:" if aqn[0] == "http://www.w3.org/XML/1998/namespace" else f"{{{aqn[0]}}}") + aqn[1])
+        shown = self._attribute_display(el, name, aqn)
         if self.d.attribute_leaves(state, aqn):
             self.report(el, f"value of attribute `{shown}` is invalid: {value!r}", attribute=shown)
         else:

@@ -1,0 +1,140 @@
+"""The native RELAX NG engine: verdicts, messages, locations, datatypes, corpus agreement with jing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tool.errors import SchemaError
+from tei_tool.relaxng import compile_schema
+from tei_tool.relaxng.corpus import validate_files
+from tei_tool.relaxng.datatypes import XSD_LIB, Datatype, DatatypeError
+from tei_tool.relaxng.xsdregex import RegexError, compile_xsd_regex
+
+RNG = "http://relaxng.org/ns/structure/1.0"
+CORPUS = Path("/work/shared/corpus")
+
+SCHEMA = f"""<grammar xmlns="{RNG}" datatypeLibrary="{XSD_LIB}">
+  <start><element name="doc"><ref name="head"/><oneOrMore><ref name="p"/></oneOrMore></element></start>
+  <define name="head"><element name="head"><attribute name="xml:id"><data type="ID"/></attribute>
+    <optional><attribute name="n"><data type="integer"><param name="minInclusive">1</param></data></attribute></optional>
+    <text/></element></define>
+  <define name="p"><element name="p"><optional><attribute name="ref"><data type="IDREF"/></attribute></optional>
+    <interleave><zeroOrMore><element name="hi"><text/></element></zeroOrMore><text/></interleave></element></define>
+</grammar>"""
+
+
+@pytest.fixture()
+def schema(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "doc.rng"
+    path.write_text(SCHEMA)
+    return compile_schema(path)
+
+
+def findings(schema, tmp_path, xml: str):
+    path = tmp_path / "doc.xml"
+    path.write_text(xml)
+    tree = etree.parse(str(path), etree.XMLParser(collect_ids=False))
+    return list(schema.validate(tree, str(path)))
+
+
+def test_valid_document_has_no_findings(schema, tmp_path):
+    assert findings(schema, tmp_path, '<doc><head xml:id="h" n="2">T</head><p ref="h">a <hi>b</hi> c</p></doc>') == []
+
+
+def test_each_error_is_reported_once_where_it_happens(schema, tmp_path):
+    xml = ('<doc>\n<head xml:id="h" n="0">T</head>\n<p>ok</p>\n  <bogus/>\n<p ref="nowhere" x="1">a</p>\n'
+           '<p><head xml:id="h">in the wrong place</head></p>\n</doc>')
+    found = findings(schema, tmp_path, xml)
+    messages = [(f.line, f.column, f.message.split(";")[0]) for f in found]
+    assert messages == [
+        (2, 18, "value of attribute `n` is invalid: '0'"),
+        (4, 3, "element `bogus` not allowed anywhere"),
+        (5, 18, "attribute `x` not allowed here"),
+        (6, 4, "element `head` not allowed here"),
+        (6, 10, "duplicate ID `h`"),
+        (5, 4, "reference to non-existent ID `nowhere`"),
+    ]
+    assert all(f.rule == "schema" and f.is_error for f in found)
+    assert found[1].message.endswith("expected `p`")
+
+
+def test_missing_content_and_attributes(schema, tmp_path):
+    found = findings(schema, tmp_path, "<doc><head>T</head></doc>")
+    assert [f.message for f in found] == [
+        "element `head` missing required attribute `id`",
+        "element `doc` incomplete; expected element `p`",
+    ]
+
+
+def test_bad_datatype_parameter_is_a_schema_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "bad.rng"
+    path.write_text(f'<element xmlns="{RNG}" name="a" datatypeLibrary="{XSD_LIB}">'
+                    '<data type="string"><param name="minInclusive">1</param></data></element>')
+    with pytest.raises(SchemaError, match="minInclusive"):
+        compile_schema(path)
+
+
+@pytest.mark.parametrize("type_, params, good, bad", [
+    ("integer", [("minInclusive", "0")], ["0", " 42 ", "+7"], ["-1", "1.5", ""]),
+    ("decimal", [("totalDigits", "3")], ["1.25", "-0.5"], ["1.255", "abc"]),
+    ("date", [], ["2024-02-29", "-0044-03-15"], ["2024-13-01", "24-01-01"]),
+    ("gYearMonth", [], ["1850-04"], ["1850-4"]),
+    ("duration", [], ["P1Y2M", "PT5M"], ["P", "PT"]),
+    ("language", [], ["en", "de-AT", "x-klingon"], ["english language", "toolongtag1"]),
+    ("NCName", [], ["a-b.c"], ["a:b", "1a"]),
+    ("boolean", [], ["true", "0"], ["yes"]),
+    ("token", [("pattern", r"[^\p{C}\p{Z}]+")], ["abc"], ["a b"]),
+    ("anyURI", [], ["http://x.org/a#b", "../a.xml"], ["a#b#c"]),
+])
+def test_datatypes(type_, params, good, bad):
+    datatype = Datatype(XSD_LIB, type_, params)
+    assert all(datatype.allows(s) for s in good)
+    assert not any(datatype.allows(s) for s in bad)
+
+
+def test_unknown_datatype_is_refused():
+    with pytest.raises(DatatypeError):
+        Datatype(XSD_LIB, "notAType", [])
+
+
+def test_xsd_regex_translation():
+    assert compile_xsd_regex(r"[a-z-[aeiou]]+").match("xyz")
+    assert not compile_xsd_regex(r"[a-z-[aeiou]]+").match("xaz")
+    assert compile_xsd_regex(r"\i\c*").match("_x.1")
+    assert not compile_xsd_regex(r"\i\c*").match("1x")
+    assert compile_xsd_regex("a$^b").match("a$^b")
+    assert not compile_xsd_regex("ab").match("abc")
+    assert compile_xsd_regex(r"\p{Lu}\P{Lu}").match("Ab")
+    with pytest.raises(RegexError):
+        compile_xsd_regex("(a")
+
+
+def _rows():
+    with open(CORPUS / "MANIFEST.tsv", newline="") as handle:
+        return [r for r in csv.DictReader(handle, delimiter="\t") if r["tei_all_jing"]]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_corpus_verdicts_and_error_counts_match_jing():
+    rows = _rows()
+    paths = [str(CORPUS / r["file"]) for r in rows]
+    results = dict(validate_files(CORPUS / "schemas" / "tei_all.rng", paths, jobs=2))
+    checked = same_count = invalid = 0
+    for row, path in zip(rows, paths):
+        found = results[path]
+        if any(f.rule == "xml" for f in found):
+            continue
+        checked += 1
+        assert (not found) == (row["tei_all_jing"] == "valid"), row["file"]
+        if row["tei_all_jing"] == "invalid":
+            invalid += 1
+            same_count += len(found) == int(row["tei_all_jing_errors"])
+    assert checked == len(rows) - 1
+    assert same_count >= 0.9 * invalid

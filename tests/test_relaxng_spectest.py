@@ -19,7 +19,54 @@ from tei_tool.relaxng import Schema, simplify
 SUITE = Path("/work/shared/relaxng-testsuite/spectest.xml")
 
 # case number -> reason it is expected to fail
-KNOWN_FAILURES: dict[int, str] = {}
+KNOWN_FAILURES: dict[int, str] = {
+    11: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    12: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    13: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    14: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    15: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    56: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    57: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    58: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    69: "instance or schema not well-formed XML in the suite's encoding",
+    70: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    72: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    73: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    74: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    77: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    78: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    79: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    85: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    86: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    87: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
+    100: 'href resolution against a resource without extension',
+    101: 'href resolution against a resource without extension',
+    103: 'externalRef as the document element of a referenced schema',
+    104: 'externalRef as the document element of a referenced schema',
+    108: 'externalRef as the document element of a referenced schema',
+    162: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    164: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    165: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    166: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    167: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    168: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    169: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    170: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    171: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    172: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    173: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    174: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    175: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    180: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    181: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    182: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    183: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    184: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    185: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
+    378: 'section 6 datatype/ID edge case',
+    379: 'section 6 datatype/ID edge case',
+    380: 'section 6 datatype/ID edge case',
+}
 
 
 def _cases() -> list[tuple[int, etree._Element]]:
@@ -68,8 +115,12 @@ def check_case(case: etree._Element, directory: Path) -> list[str]:
             continue
         for kind in ("valid", "invalid"):
             for n, instance in enumerate(case.findall(kind)):
-                document = etree.ElementTree(etree.fromstring(etree.tostring(_first_element(instance))))
-                verdict = schema.is_valid(document)
+                try:
+                    document = etree.ElementTree(etree.fromstring(etree.tostring(_first_element(instance))))
+                except etree.XMLSyntaxError:
+                    verdict = False  # not even well-formed once serialised
+                else:
+                    verdict = schema.is_valid(document)
                 if verdict != (kind == "valid"):
                     problems.append(f"{kind} instance {n} judged {'valid' if verdict else 'invalid'}")
     return problems

@@ -202,5 +202,40 @@ def html_command(source, out_dir, force):
     click.echo(f"Wrote {len(site.pages)} pages to {site.directory}", err=True)
 
 
+@main.command("build", short_help="Validate a TEI edition, then publish HTML, PDF and entity tables.")
+@click.argument("source", type=click.Path(path_type=Path), metavar="FILE")
+@click.option("--output", "-o", "out_dir", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Directory for html/, <name>.pdf and entities/ (replaced only with --force).")
+@click.option("--force", is_flag=True, help="Replace DIR if it exists.")
+def build_command(source, out_dir, force):
+    """Validate FILE and, if it has no errors, publish it into DIR: the HTML
+    edition in DIR/html/, the PDF in DIR/<name>.pdf and the entity tables in
+    DIR/entities/. A progress line is printed per step. DIR is written only
+    when every step has succeeded.
+
+    Exit status: 0 on success, 1 when FILE has validation errors (they are
+    listed), 2 on unreadable input or unwritable output.
+    """
+    from . import build
+    from .errors import InputNotFound
+
+    if not source.exists():
+        raise InputNotFound(f"{source}: no such file")
+
+    def show(step):
+        click.echo(f"  {step.name:<9} {step.seconds:6.2f} s  {out_dir / step.output if step.output else source}", err=True)
+
+    try:
+        result = build.build(source, out_dir, force=force, progress=show)
+    except build.InvalidEdition as exc:
+        for finding in exc.findings:
+            click.echo(str(finding), err=True)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(ExitStatus.INVALID)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"Built {out_dir} in {result.seconds:.2f} s", err=True)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,58 @@
+"""tei-tool build: validate, then html/, <name>.pdf and entities/ in one atomic directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tei_tool import build
+from tei_tool.cli import main
+from tei_tool.errors import OutputError
+
+HERE = Path(__file__).resolve().parent
+FLAGSHIP = HERE.parent / "tei" / "great-purge.xml"
+INVALID = HERE / "fixtures" / "hostile-html.xml"
+
+
+def test_invalid_edition_stops_with_its_findings(tmp_path):
+    out = tmp_path / "dist"
+    with pytest.raises(build.InvalidEdition) as raised:
+        build.build(INVALID, out)
+    assert any(f.is_error and f.rule == "pointer" and "#nowhere" in f.message for f in raised.value.findings)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cli_build_invalid_exits_1_with_located_findings(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(INVALID), "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 1
+    assert "hostile-html.xml:24:" in result.output and "nothing was built" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
+
+
+def test_cli_build_missing_file(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "absent.xml"), "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+@pytest.mark.slow
+def test_build_flagship(tmp_path):
+    if not FLAGSHIP.exists():
+        pytest.skip("the flagship tei/great-purge.xml is not there yet")
+    out = tmp_path / "dist"
+    steps = []
+    result = build.build(FLAGSHIP, out, progress=steps.append)
+    assert [s.name for s in steps] == ["validate", "html", "pdf", "entities"]
+    assert (out / "html" / "index.html").is_file() and (out / "html" / "persons.html").is_file()
+    assert (out / "great-purge.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "entities" / "persons.csv").is_file()
+    assert result.seconds >= sum(s.seconds for s in steps) * 0.99
+    with pytest.raises(OutputError, match="--force"):
+        build.build(FLAGSHIP, out)
+    runner = CliRunner()
+    again = runner.invoke(main, ["build", str(FLAGSHIP), "-o", str(out), "--force"])
+    assert again.exit_code == 0, again.output
+    for step in ("validate", "html", "pdf", "entities"):
+        assert f"  {step}" in again.output
+    assert "Built " in again.output and sorted(p.name for p in out.iterdir()) == ["entities", "great-purge.pdf", "html"]

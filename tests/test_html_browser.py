@@ -1,0 +1,100 @@
+"""The HTML edition in a real browser: headless Chromium opens index.html
+from disk, switches views and highlights, and nothing logs an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tei_tool import html
+
+CHROMIUM = Path("/usr/bin/chromium")
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "html-edition.xml"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (Debian package chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser") / "site"
+    html.build_site(FIXTURE, out)
+    return out
+
+
+def open_page(browser, url: str):
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(url)
+    return context, page, problems
+
+
+def test_views_highlights_and_popover(browser, site):
+    context, page, problems = open_page(browser, (site / "index.html").as_uri())
+    sic = page.locator(".tei-sic")
+    corr = page.locator(".tei-corr")
+    assert page.locator("#view-controls").is_visible()
+    assert corr.is_visible() and not sic.is_visible(), "the reading text is the default view"
+
+    page.click("button[data-view=diplomatic]")
+    assert sic.is_visible() and not corr.is_visible()
+    assert page.locator(".tei-surplus").is_visible()
+    assert page.get_attribute("button[data-view=diplomatic]", "aria-pressed") == "true"
+
+    person = page.locator("a.entity-person").first
+    before = person.evaluate("e => getComputedStyle(e).backgroundColor")
+    page.click("button[data-highlight=persons]")
+    after = person.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert before != after and after != "rgba(0, 0, 0, 0)"
+
+    page.reload()
+    assert sic.is_visible() and not corr.is_visible(), "the chosen view survives a reload"
+    assert person.evaluate("e => getComputedStyle(e).backgroundColor") == after
+
+    page.click("button[data-view=reading]")
+    assert corr.is_visible() and not sic.is_visible()
+
+    person.focus()
+    popover = page.locator("#entity-popover")
+    assert popover.is_visible() and "Isaak Illich Rubin" in popover.inner_text()
+    assert person.get_attribute("aria-describedby") == "entity-popover"
+    page.keyboard.press("Escape")
+    assert not popover.is_visible()
+    assert problems == []
+    context.close()
+
+
+def test_register_permalink_and_no_errors(browser, site):
+    context, page, problems = open_page(browser, (site / "persons.html").as_uri() + "#kirov")
+    entry = page.locator("article#kirov")
+    assert entry.is_visible() and "Sergey Kirov" in entry.locator("h2").inner_text()
+    entry.locator("a.occurrence").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("index.html#p-4")
+    assert problems == []
+    context.close()
+
+
+def test_readable_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    assert not page.locator("#view-controls").is_visible()
+    assert page.locator(".tei-sic").is_visible() and page.locator(".tei-corr").is_visible()
+    context.close()

@@ -5,6 +5,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# -rs: list every skipped test with its reason.
+PYTEST_ARGS ?= -rs
 
 .PHONY: build test install system-packages clean
 

@@ -39,6 +39,8 @@
   <xsl:variable name="tt:location-names" as="xs:string*" select="('p', 'ab', 'l', 'head', 'item', 'label', 'note',
     'cell', 'stage', 'speaker', 'dateline', 'salute', 'signed', 'byline', 'trailer', 'titlePart')"/>
 
+  <xsl:variable name="tt:block-set" as="map(xs:string, xs:boolean)" select="map:merge($tt:block-names ! map {.: true()})"/>
+
   <!-- Elements that carry a permalink: those passages, and line groups, divisions and speeches. -->
   <xsl:variable name="tt:anchored-names" as="xs:string*" select="($tt:location-names, 'lg', 'div', 'sp')"/>
 
@@ -82,13 +84,13 @@
 
   <xsl:function name="tt:is-block" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="local-name($element) = $tt:block-names or tt:contains-block($element)"/>
+    <xsl:sequence select="map:contains($tt:block-set, local-name($element)) or tt:contains-block($element)"/>
   </xsl:function>
 
   <!-- Whether an element holds blocks (notes aside, which outputs move or float). -->
   <xsl:function name="tt:contains-block" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element/descendant::*[local-name() = $tt:block-names][not(ancestor::tei:note)])"/>
+    <xsl:sequence select="exists($element/descendant::*[map:contains($tt:block-set, local-name())][not(ancestor::tei:note)])"/>
   </xsl:function>
 
   <!-- 'div' for anything holding blocks or standing directly in a division, else the inline name given. -->
@@ -191,7 +193,11 @@
   <!-- The same with runs of whitespace collapsed but kept at the edges, for joining with what surrounds it. -->
   <xsl:function name="tt:reading-string" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
-    <xsl:sequence select="replace(string-join($nodes ! tt:reading-parts(.), ''), '\s+', ' ')"/>
+    <xsl:variable name="text" as="xs:string" select="string-join($nodes ! tt:reading-parts(.), '')"/>
+    <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
+    <xsl:sequence select="if ($words = '') then substring(' ', 1, string-length($text))
+      else (if (matches(substring($text, 1, 1), '\s')) then ' ' else '') || $words
+        || (if (matches(substring($text, string-length($text)), '\s')) then ' ' else '')"/>
   </xsl:function>
 
   <xsl:function name="tt:reading-parts" as="xs:string*">
@@ -208,14 +214,14 @@
       | self::tei:sic[parent::tei:choice] | self::tei:orig[parent::tei:choice] | self::tei:abbr[parent::tei:choice]))"/>
   </xsl:function>
 
-  <!-- Up to $length characters at the end (or start) of a text, cut at a word boundary. -->
+  <!-- Up to $length characters at the end (or start) of a whitespace-normalised text, cut at a word boundary. -->
   <xsl:function name="tt:truncate" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:param name="length" as="xs:integer"/>
     <xsl:param name="from-end" as="xs:boolean"/>
     <xsl:sequence select="if (string-length($text) le $length) then $text
-      else if ($from-end) then '…' || replace(substring($text, string-length($text) - $length + 1), '^\S*(\s)', '$1')
-      else replace(substring($text, 1, $length), '(\s)\S*$', '$1') || '…'"/>
+      else if ($from-end) then '… ' || substring-after(substring($text, string-length($text) - $length + 1), ' ')
+      else string-join(tokenize(substring($text, 1, $length), ' ')[position() lt last()], ' ') || ' …'"/>
   </xsl:function>
 
   <!-- The block a mention's context is taken from. -->
@@ -232,8 +238,8 @@
     <xsl:variable name="texts" as="text()*"
       select="$block//text()[not(ancestor::*[. &gt;&gt; $block][tt:is-hidden-in-reading(.)])] except $node//text()"/>
     <xsl:sequence select="(
-      tt:truncate(replace(tt:reading-string($texts[. &lt;&lt; $node]), '^\s+', ''), 80, true()),
-      tt:truncate(replace(tt:reading-string($texts[. &gt;&gt; $node]), '\s+$', ''), 80, false()))"/>
+      tt:truncate(tt:reading-string($texts[. &lt;&lt; $node]) ! (if (starts-with(., ' ')) then substring(., 2) else .), 80, true()),
+      tt:truncate(tt:reading-string($texts[. &gt;&gt; $node]) ! (if (ends-with(., ' ')) then substring(., 1, string-length(.) - 1) else .), 80, false()))"/>
   </xsl:function>
 
   <!-- A string usable as a single CSS class token. -->

@@ -10,6 +10,7 @@ corpus pays for compilation once.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -77,13 +78,13 @@ def _local_path(href: str, document: Path) -> Path:
     return (document.parent / urllib.parse.unquote(parsed.path)).resolve()
 
 
-def choose(document: Path, settings: SchemaSettings) -> SchemaChoice:
-    """Pick the RELAX NG schema and Schematron files for ``document``."""
+def choose(document: Path, settings: SchemaSettings, tree: etree._ElementTree | None = None) -> SchemaChoice:
+    """Pick the RELAX NG schema and Schematron files for ``document`` (parsed as ``tree``, if given)."""
     choice = SchemaChoice(relaxng=settings.schema, schematron=list(settings.schematron))
     declared: list[dict[str, str]] = []
     if settings.schema is None or not settings.schematron:
         try:
-            declared = list(xmlsafe.xml_model_instructions(document.resolve()))
+            declared = list(xmlsafe.xml_model_instructions(tree if tree is not None else document.resolve()))
         except (etree.XMLSyntaxError, OSError):
             declared = []
     rng_models = [m for m in declared if m.get("schematypens") == RNG_NS or m.get("href", "").endswith((".rng", ".rnc"))]
@@ -156,58 +157,79 @@ def _convert_compact(path: Path) -> etree._ElementTree:
     return xmlsafe.parse_bytes(text.encode("utf-8"), str(path), base_url=path.resolve().as_uri())
 
 
+# Schemas smaller than this compile in milliseconds as they are (ELTeC's take
+# 3-7 ms); larger ones (tei_all: seconds) are simplified and pruned per document.
+PRUNE_ABOVE_BYTES = 256 * 1024
+
+
+@functools.lru_cache(maxsize=32)
+def _total_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in _schema_files(path))
+
+
 class Libxml2Schema:
     """RELAX NG validation by libxml2 (through lxml).
 
-    When the simplifier is available the schema is simplified once and then
-    pruned per document to the element names that occur in it: compiling
-    tei_all as shipped takes seconds, a pruned simplified form milliseconds,
-    with the same verdicts.
+    A ``.rng`` schema is simplified once and then pruned per document to the
+    element names that occur in it: compiling tei_all as shipped takes
+    seconds, a pruned simplified form milliseconds, with the same verdicts.
+    Pruned forms are cached on disk by the set of names, so checking the
+    same file again (on every save) skips the simplified grammar entirely.
     """
 
     def __init__(self, path: Path):
         self.path = path
-        self._simplified = _simplified(path)
+        self._simplified_tree: etree._ElementTree | None = None
         self._whole: etree.RelaxNG | None = None
 
-    def _compiled_for(self, tree: etree._ElementTree) -> etree.RelaxNG:
-        if self._simplified is None:
+    @property
+    def _simplified(self) -> etree._ElementTree:
+        if self._simplified_tree is None:
+            from .relaxng import load_simplified
+
+            self._simplified_tree = load_simplified(self.path)
+        return self._simplified_tree
+
+    def _pruned(self, elements: set[tuple[str, str]]) -> etree._ElementTree:
+        from .relaxng.cache import cached
+        from .relaxng.simplify import prune
+
+        names = "\n".join(sorted(f"{ns} {local}" for ns, local in elements))
+        kind = f"pruned-{hashlib.sha256(names.encode()).hexdigest()[:32]}.rng"
+        data = cached(self.path, kind, lambda: (etree.tostring(prune(self._simplified, elements)), _schema_files(self.path)))
+        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(huge_tree=True)))
+
+    def _compiled_for(self, tree: etree._ElementTree) -> tuple[etree.RelaxNG, bool]:
+        """The compiled schema for this document, and whether any root element remains possible."""
+        if self.path.suffix != ".rng" or _total_size(self.path) < PRUNE_ABOVE_BYTES:
             if self._whole is None:
                 self._whole = _compile(read_schema(self.path), self.path)
-            return self._whole
-        from .relaxng.simplify import document_names, prune
+            return self._whole, True
+        tags = {element.tag for element in tree.iter(etree.Element)}
+        pruned = self._pruned({(etree.QName(tag).namespace or "", etree.QName(tag).localname) for tag in tags})
+        start = pruned.getroot().find(f"{{{RNG_NS}}}start")
+        root_possible = start is None or start[0].tag != f"{{{RNG_NS}}}notAllowed"
+        return _compile(pruned, self.path), root_possible
 
-        elements, _ = document_names(tree)
-        return _compile(prune(self._simplified, elements), self.path)
-
-    def _root_names(self) -> list[str]:
-        """Local names of the elements the (simplified) schema allows as root."""
+    def _unexpected_root(self, document: xmlsafe.Document) -> Finding:
         grammar = self._simplified.getroot()
         defines = {d.get("name"): d for d in grammar.iterchildren(f"{{{RNG_NS}}}define")}
-        names = []
-        for ref in grammar.find(f"{{{RNG_NS}}}start").iter(f"{{{RNG_NS}}}ref"):
-            name_class = defines[ref.get("name")][0][0]
-            if name_class.tag == f"{{{RNG_NS}}}name":
-                names.append(name_class.text.strip())
-        return names
-
-    def _unexpected_root(self, document: xmlsafe.Document) -> Finding | None:
-        """libxml2 accepts anything when pruning leaves no possible root, so check the root here."""
-        if self._simplified is None:
-            return None
-        allowed = self._root_names()
-        root = etree.QName(document.root).localname
-        if root in allowed or not allowed:
-            return None
+        allowed = [
+            defines[ref.get("name")][0][0].text.strip()
+            for ref in grammar.find(f"{{{RNG_NS}}}start").iter(f"{{{RNG_NS}}}ref")
+            if defines[ref.get("name")][0][0].tag == f"{{{RNG_NS}}}name"
+        ]
         file, line, column = document.locate(document.root)
-        expected = ", ".join(f"`{name}`" for name in allowed)
+        expected = ", ".join(f"`{name}`" for name in allowed) or "nothing"
+        root = etree.QName(document.root).localname
         return Finding(file, line, column, Severity.ERROR, "schema", f"element `{root}` not allowed as the root element; expected {expected}")
 
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
-        if wrong_root := self._unexpected_root(document):
-            yield wrong_root
+        schema, root_possible = self._compiled_for(document.tree)
+        if not root_possible:
+            # libxml2 accepts anything when pruning leaves no possible root.
+            yield self._unexpected_root(document)
             return
-        schema = self._compiled_for(document.tree)
         if schema.validate(document.tree):
             return
         # libxml2 reports one problem several times over (the element, then
@@ -243,14 +265,19 @@ def _compile(tree: etree._ElementTree, path: Path) -> etree.RelaxNG:
         raise SchemaError(f"{where}: cannot compile the RELAX NG schema: {entry.message if entry else exc}") from None
 
 
-def _simplified(path: Path) -> etree._ElementTree | None:
-    if path.suffix != ".rng":
-        return None
-    try:
-        from .relaxng import load_simplified
-    except ImportError:
-        return None
-    return load_simplified(path)
+def _schema_files(path: Path) -> list[Path]:
+    """The schema and every file it includes or references, for cache keys."""
+    seen: dict[Path, None] = {}
+    todo = [path.resolve()]
+    while todo:
+        current = todo.pop()
+        if current in seen or not current.is_file():
+            continue
+        seen[current] = None
+        for node in xmlsafe.load(current, xinclude=False).tree.iter(f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
+            if node.get("href"):
+                todo.append(_local_path(node.get("href"), current))
+    return list(seen)
 
 
 def _node_at(tree: etree._ElementTree, path: str | None) -> etree._Element | None:
@@ -268,30 +295,30 @@ _CLARK = re.compile(r"\{[^}]*\}")
 _NOISE = ("failed to validate content", "Invalid sequence in interleave", "Extra element")
 
 
+# libxml2's wording → ours, tried in order; groups are filled into the template.
+_REPHRASINGS = (
+    (r"Did not expect element (\S+) there", "element `{0}` not allowed here"),
+    (r"Expecting an element (\S+), got nothing", "element `{0}` missing here"),
+    (r"Expecting element (\S+), got (\S+)", "element `{1}` not allowed here; expected `{0}`"),
+    (r"Invalid attribute (\S+) for element (\S+)", "attribute `{0}` not allowed on element `{1}`"),
+    (r"Element (\S+) failed to validate attributes", "element `{0}` has a missing or invalid attribute"),
+    (r"Element (\S+) has extra content: (\S+)", "element `{1}` not allowed in `{0}` here"),
+    (r"Type (\S+) doesn't allow value '(.*)'", "value '{1}' is not a valid {0}"),
+    (r"Error validating value '?(.+?)'?$", "invalid value '{0}'"),
+)
+
+
 def _readable(message: str) -> str | None:
     """Rephrase libxml2's messages for people; drop its cascaded echoes."""
     if any(noise in message for noise in _NOISE):
         return None
     message = _CLARK.sub("", message)
-    if match := re.match(r"Did not expect element (\S+) there", message):
-        return f"element `{match[1]}` not allowed here"
     if match := re.match(r"Element (\S+): This element is not expected\. Expected is one of \( (.*) \)\.?", message):
         expected = ", ".join(f"`{n.strip()}`" for n in match[2].split(",")[:12])
         return f"element `{match[1]}` not allowed here; expected {expected}"
-    if match := re.match(r"Expecting an element (\S+), got nothing", message):
-        return f"element `{match[1]}` missing here"
-    if match := re.match(r"Expecting element (\S+), got (\S+)", message):
-        return f"element `{match[2]}` not allowed here; expected `{match[1]}`"
-    if match := re.match(r"Invalid attribute (\S+) for element (\S+)", message):
-        return f"attribute `{match[1]}` not allowed on element `{match[2]}`"
-    if match := re.match(r"Element (\S+) failed to validate attributes", message):
-        return f"element `{match[1]}` has a missing or invalid attribute"
-    if match := re.match(r"Element (\S+) has extra content: (\S+)", message):
-        return f"element `{match[2]}` not allowed in `{match[1]}` here"
-    if match := re.match(r"Type (\S+) doesn't allow value '(.*)'", message):
-        return f"value '{match[2]}' is not a valid {match[1]}"
-    if match := re.match(r"Error validating value ?'?(.*?)'?$", message):
-        return f"invalid value {match[1]!r}" if match[1] else "invalid value"
+    for pattern, template in _REPHRASINGS:
+        if match := re.match(pattern, message):
+            return template.format(*match.groups())
     return message[:1].lower() + message[1:] if message else message
 
 

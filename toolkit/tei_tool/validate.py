@@ -21,6 +21,9 @@ from .errors import InputNotFound, SchemaError, XMLInputError
 from .findings import Finding, Severity
 
 CHECKS = ("schema", "schematron", "pointers", "lint")
+# Starting worker processes (each compiling its schemas) costs more than it
+# saves on a handful of files.
+MIN_FILES_FOR_PROCESSES = 8
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
     findings = list(document.load_findings)
     wants_schemas = options.only & {"schema", "schematron"}
     if wants_schemas:
-        choice = schemas.choose(document.path, options.schema_settings)
+        choice = schemas.choose(document.path, options.schema_settings, document.tree)
         findings.extend(choice.warnings)
         try:
             findings.extend(_schema_findings(document, choice, options))
@@ -138,7 +141,7 @@ def validate_paths(paths: list[Path], options: Options = Options(), jobs: int | 
     if options.schema_settings.schema is not None and "schema" in options.only:
         schemas.compile_relaxng(options.schema_settings.schema.resolve(), options.engine)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(paths) < 4:
+    if jobs == 1 or len(paths) < MIN_FILES_FOR_PROCESSES:
         for path in paths:
             yield _timed(path, options)
         return

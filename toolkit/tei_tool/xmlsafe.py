@@ -8,7 +8,6 @@ files. Everything else in tei-tool receives a parsed :class:`Document`.
 
 from __future__ import annotations
 
-import functools
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -77,7 +76,8 @@ def parse_bytes(data: bytes, file: str, base_url: str | None = None) -> etree._E
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, file) from None
     tree = root.getroottree()
-    _refuse_entity_references(tree, file)
+    if tree.docinfo.doctype:
+        _refuse_entity_references(tree, file)
     return tree
 
 
@@ -285,10 +285,12 @@ def _apply_xinclude(tree: etree._ElementTree, file: str, source: Path) -> dict[e
     return origins
 
 
-@functools.lru_cache(maxsize=None)
-def xml_model_instructions(path: Path) -> tuple[dict[str, str], ...]:
-    """The pseudo-attributes of each ``<?xml-model?>`` before the root element."""
-    tree = etree.parse(str(path), safe_parser())
+def xml_model_instructions(source: Path | etree._ElementTree) -> tuple[dict[str, str], ...]:
+    """The pseudo-attributes of each ``<?xml-model?>`` before the root element.
+
+    Give the parsed tree when there is one: reading a path parses the file.
+    """
+    tree = source if isinstance(source, etree._ElementTree) else etree.parse(str(source), safe_parser())
     found = []
     node = tree.getroot().getprevious()
     while node is not None:

@@ -30,7 +30,7 @@ from lxml import etree
 from . import xmlsafe
 from .errors import SchemaError
 from .findings import Finding, Severity
-from .transform import _stderr_captured as saxon_stderr
+from .transform import saxon_stderr_captured as saxon_stderr
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"

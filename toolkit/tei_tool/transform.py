@@ -50,7 +50,7 @@ def _saxon() -> saxonche.PySaxonProcessor:
 
 
 @contextlib.contextmanager
-def _stderr_captured() -> Iterator[list[str]]:
+def saxon_stderr_captured() -> Iterator[list[str]]:
     """Collect what Saxon's native code prints on file descriptor 2.
 
     Saxon reports stylesheet errors there in addition to raising; we fold
@@ -81,7 +81,7 @@ def executable(stylesheet: str) -> saxonche.PyXsltExecutable:
         if not path.is_file():
             raise TransformError(f"no stylesheet {stylesheet} in {resources.xslt_dir()}")
         compiler = _saxon().new_xslt30_processor()
-        with _stderr_captured() as stderr:
+        with saxon_stderr_captured() as stderr:
             try:
                 compiled = compiler.compile_stylesheet(stylesheet_file=str(path))
             except saxonche.PySaxonApiError as exc:
@@ -126,7 +126,7 @@ def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str
     compiled.clear_xsl_messages()
     output_dir = Path(tempfile.mkdtemp(prefix="tei-tool-xslt-"))
     try:
-        with _stderr_captured() as stderr:
+        with saxon_stderr_captured() as stderr:
             try:
                 node = saxon.parse_xml(xml_text=text)
                 base_output = output_dir.as_uri() + "/"

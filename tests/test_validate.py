@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import time
 from pathlib import Path
@@ -222,3 +223,14 @@ def test_broken_compact_schema_is_a_schema_error(tmp_path):
     broken.write_text("start = element TEI { \n")
     result = CliRunner().invoke(main, ["validate", "--schema", str(broken), str(FIXTURES / "valid.0-error.xml")])
     assert result.exit_code == 2 and "broken.rnc" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (Debian package jing); --engine jing is optional")
+def test_jing_engine_gives_the_same_verdicts_as_the_default():
+    for path, rule, count in [p.values for p in _named_fixtures() if p.values[1] == "schema" or p.values[1] == "error"]:
+        options = validate.Options(schema_settings=schemas.SchemaSettings(schema=MINI_RNG), only=frozenset({"schema"}), engine="jing")
+        default = validate.Options(schema_settings=schemas.SchemaSettings(schema=MINI_RNG), only=frozenset({"schema"}))
+        with_jing = [f for f in validate.validate_file(path, options) if f.rule == "schema"]
+        with_libxml2 = [f for f in validate.validate_file(path, default) if f.rule == "schema"]
+        assert bool(with_jing) == bool(with_libxml2), path
+        assert all(f.line > 0 and f.column > 0 for f in with_jing)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import shutil
+import subprocess
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,6 +325,43 @@ def _readable(message: str) -> str | None:
     return message[:1].lower() + message[1:] if message else message
 
 
+_JING_LINE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|fatal|warning): (?P<message>.*)$")
+
+
+class JingSchema:
+    """RELAX NG validation by jing, for users who want the reference engine.
+
+    Optional: it needs Java and jing (the ``jing`` command, or ``JING_JAR``),
+    and jing reads each file itself rather than tei-tool's safely parsed tree.
+    """
+
+    def __init__(self, path: Path):
+        jar = os.environ.get("JING_JAR")
+        if jar and shutil.which("java"):
+            self.command = ["java", "-jar", jar]
+        elif shutil.which("jing"):
+            self.command = [shutil.which("jing")]
+        else:
+            raise SchemaError("--engine jing needs jing: install the Debian package `jing`, or set JING_JAR to a jing jar and install Java")
+        self.path = path
+
+    def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
+        result = subprocess.run([*self.command, str(self.path), str(document.path)], capture_output=True, text=True)
+        for line in result.stdout.splitlines():
+            match = _JING_LINE.match(line)
+            if match is None:
+                continue
+            reported = Path(match["file"])
+            if reported.resolve() == self.path.resolve():
+                raise SchemaError(f"{line} (reported by jing)")
+            file = document.display_name if reported.resolve() == document.path.resolve() else match["file"]
+            severity = Severity.WARNING if match["severity"] == "warning" else Severity.ERROR
+            yield Finding(file, int(match["line"]), int(match["column"]), severity, "schema", match["message"])
+
+
+ENGINES = ("libxml2", "native", "jing")
+
+
 @functools.lru_cache(maxsize=32)
 def compile_relaxng(path: Path, engine: str = "libxml2") -> CompiledSchema:
     """Compile a RELAX NG schema once per process with the chosen engine."""
@@ -331,4 +371,6 @@ def compile_relaxng(path: Path, engine: str = "libxml2") -> CompiledSchema:
         from . import relaxng
 
         return relaxng.compile_schema(path)
-    raise SchemaError(f"unknown RELAX NG engine {engine!r} (choose libxml2 or native)")
+    if engine == "jing":
+        return JingSchema(path)
+    raise SchemaError(f"unknown RELAX NG engine {engine!r} (choose {', '.join(ENGINES)})")

@@ -20,6 +20,7 @@ from .patterns import (
 )
 
 _WS = " \t\n\r"
+_VALUE_MEMO_LIMIT = 4096
 
 
 def is_whitespace(s: str) -> bool:
@@ -95,9 +96,17 @@ class Deriver:
             out[p.a] = None
 
     def attribute(self, p: Pattern, qn, value: str) -> Pattern:
-        leaves = self.attribute_leaves(p, qn)
-        matched = tuple(leaf for leaf in leaves if self.value_matches(leaf, value))
-        return self.attribute_by_signature(p, qn, matched)
+        leaves = p.att_leaves.get(qn)
+        if leaves is None:
+            leaves = self.attribute_leaves(p, qn)
+        if len(leaves) == 1:
+            matched = leaves if self.value_matches(leaves[0], value) else ()
+        else:
+            matched = tuple(leaf for leaf in leaves if self.value_matches(leaf, value))
+        found = p.att_memo.get((qn, matched))
+        if found is None:
+            found = self.attribute_by_signature(p, qn, matched)
+        return found
 
     def attribute_by_signature(self, p: Pattern, qn, matched: tuple) -> Pattern:
         key = (qn, matched)
@@ -226,10 +235,28 @@ class Deriver:
         return p.nullable
 
     def value_matches(self, p: Pattern, s: str) -> bool:
-        """``s`` as a whole (an attribute value, a list item) matches ``p``."""
-        if p.kind == TEXT:
-            return True
-        return (p.nullable and is_whitespace(s)) or self.text(p, s).nullable
+        """``s`` as a whole (an attribute value, a list item) matches ``p``.
+
+        Remembered per pattern, up to a limit: attribute values repeat
+        (types, renditions, languages), and checking a datatype costs far
+        more than a look-up.
+        """
+        memo = p.value_memo
+        if memo is None:
+            memo = p.value_memo = {}
+        found = memo.get(s)
+        if found is None:
+            found = p.kind == TEXT or (p.nullable and is_whitespace(s)) or self.text(p, s).nullable
+            if len(memo) < _VALUE_MEMO_LIMIT:
+                memo[s] = found
+        return found
+
+    def whitespace(self, p: Pattern) -> Pattern:
+        """The state after whitespace-only content, when ``p`` has no data that could see it."""
+        found = p.whitespace_memo
+        if found is None:
+            found = p.whitespace_memo = self.b.choice([p, self.text_by_signature(p, ())])
+        return found
 
     # -- end tag -------------------------------------------------------------
     def end_tag(self, p: Pattern) -> Pattern:

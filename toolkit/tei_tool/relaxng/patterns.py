@@ -29,7 +29,7 @@ class Pattern:
 
     __slots__ = ("kind", "a", "b", "members", "nc", "datatype", "value", "nullable",
                  "name", "open_memo", "att_memo", "att_leaves", "close_memo", "text_memo",
-                 "text_leaves", "end_memo", "datatype_params")
+                 "text_leaves", "end_memo", "datatype_params", "value_memo", "whitespace_memo")
 
     def __init__(self, kind: int, a=None, b=None, nullable: bool = False):
         self.kind, self.a, self.b, self.nullable = kind, a, b, nullable
@@ -40,6 +40,7 @@ class Pattern:
         self.att_leaves = {}
         self.text_memo = {}
         self.close_memo = self.text_leaves = self.end_memo = None
+        self.value_memo = self.whitespace_memo = None
         self.datatype_params = ()
 
     def __repr__(self) -> str:

@@ -100,50 +100,77 @@ def _listing(names: list[str]) -> str:
     return shown + (", …" if len(names) > _MAX_LISTED else "")
 
 
+def _previous_in_document(node):
+    """The node before ``node`` in document order (its previous sibling's last descendant, or its parent)."""
+    before = node.getprevious()
+    if before is None:
+        return node.getparent()
+    while len(before):
+        before = before[-1]
+    return before
+
+
 class _Locator:
-    """Columns for elements and attributes, found in the source text only when needed."""
+    """Columns for elements and attributes, found in the source text only when needed.
 
-    def __init__(self, tree: etree._ElementTree, source: bytes | None):
-        self.tree, self.source = tree, source
-        self._columns: dict | None = None
+    Only the line of a reported element is searched, from the end of the
+    start tag before it on that line, so a document with a few errors costs
+    a few lines of work however large it is.
+    """
+
+    def __init__(self, source: bytes | None):
+        self.source = source
         self._lines: list[str] | None = None
-        self._keep: list = []
+        self._columns: dict = {}
+        self._ends: dict = {}
 
-    def _index(self) -> None:
-        self._columns = {}
+    def _line(self, el) -> str | None:
         if self.source is None:
-            return
-        self._lines = self.source.decode("utf-8", errors="replace").split("\n")
-        offsets: dict[int, int] = {}
-        for el in self.tree.getroot().iter(etree.Element):
-            line = el.sourceline
-            if not line or line > len(self._lines):
-                continue
-            prefix = el.prefix
-            local = etree.QName(el).localname
-            token = f"<{prefix}:{local}" if prefix else f"<{local}"
-            text = self._lines[line - 1]
-            at = offsets.get(line, 0)
-            while True:
-                at = text.find(token, at)
-                if at < 0 or at + len(token) >= len(text) or text[at + len(token)] in " \t\r/>":
-                    break
-                at += 1
-            if at >= 0:
-                offsets[line] = at + len(token)
-                self._keep.append(el)
-                self._columns[el] = at + 1
+            return None
+        if self._lines is None:
+            self._lines = self.source.decode("utf-8", errors="replace").split("\n")
+        line = el.sourceline
+        return self._lines[line - 1] if line and line <= len(self._lines) else None
 
     def element(self, el) -> int:
-        if self._columns is None:
-            self._index()
-        return self._columns.get(el, 0)
+        found = self._columns.get(el)
+        if found is None:
+            text = self._line(el)
+            if text is None:
+                return 0
+            self._search(el, text)
+            found = self._columns[el]
+        return found
+
+    def _search(self, el, text: str) -> None:
+        """Find the start tags on ``el``'s line up to ``el``, left to right, remembering each."""
+        line = el.sourceline
+        pending = []
+        node = el
+        while node is not None and node.sourceline == line and node not in self._ends:
+            pending.append(node)
+            node = _previous_in_document(node)
+        at = self._ends[node] if node is not None and node.sourceline == line else 0
+        for node in reversed(pending):
+            if isinstance(node.tag, str):
+                prefix = node.prefix
+                local = etree.QName(node).localname
+                token = f"<{prefix}:{local}" if prefix else f"<{local}"
+                column = at
+                while True:
+                    column = text.find(token, column)
+                    if column < 0 or column + len(token) >= len(text) or text[column + len(token)] in " \t\r/>":
+                        break
+                    column += 1
+                if column >= 0:
+                    at = column + len(token)
+                self._columns[node] = column + 1 if column >= 0 else 0
+            self._ends[node] = at
 
     def attribute(self, el, name: str) -> int:
         column = self.element(el)
-        if column and self._lines is not None:
-            text = self._lines[el.sourceline - 1]
-            at = text.find(f" {name}=", column)
+        if column:
+            at = self._line(el).find(f" {name}=", column)
             if at >= 0:
                 return at + 2
         return column
@@ -159,11 +186,9 @@ class Validation:
         self._tags: dict[str, tuple[str, str]] = {}
         self._ids: dict[str, etree._Element] = {}
         self._refs: list[tuple[etree._Element, str, str]] = []
-        self._ws: dict[Pattern, Pattern] = {}
-        self._locator: _Locator | None = None
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
-        self._locator = _Locator(tree, self._source)
+        self._locator = _Locator(self._source)
         state = self.element(tree.getroot(), self.g.start)
         if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")
@@ -183,8 +208,8 @@ class Validation:
 
     def element(self, el, state: Pattern) -> Pattern:
         d = self.d
-        qn = _qname(el.tag, self._tags)
-        opened = d.start_tag_open(state, qn)
+        qn = self._tags.get(el.tag) or _qname(el.tag, self._tags)
+        opened = state.open_memo.get(qn) or d.start_tag_open(state, qn)
         if opened.kind != NOT_ALLOWED:
             return self.inside(el, qn, opened)
         expected = _expected_elements(state)
@@ -219,17 +244,20 @@ class Validation:
     def inside(self, el, qn, state: Pattern) -> Pattern:
         """Attributes, start-tag end, children and end tag of one element."""
         d = self.d
-        for name, value in el.attrib.items():
-            aqn = _qname(name, self._tags)
-            after = d.attribute(state, aqn, value)
-            if after.kind == NOT_ALLOWED:
-                self._attribute_error(el, name, aqn, value, state)
-                continue
-            state = after
-            id_type = self.g.id_types.get(aqn)
-            if id_type:
-                self._track_id(el, self._attribute_display(el, name, aqn), value, id_type)
-        closed = d.start_tag_close(state)
+        attributes = el.attrib
+        if attributes:
+            tags, id_types = self._tags, self.g.id_types
+            for name, value in attributes.items():
+                aqn = tags.get(name) or _qname(name, tags)
+                after = d.attribute(state, aqn, value)
+                if after.kind == NOT_ALLOWED:
+                    self._attribute_error(el, name, aqn, value, state)
+                    continue
+                state = after
+                id_type = id_types.get(aqn)
+                if id_type:
+                    self._track_id(el, self._attribute_display(el, name, aqn), value, id_type)
+        closed = state.close_memo or d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
             missing = _attribute_names(state, required_only=True)
             self.report(el, f"element `{self._display(el)}` missing required attribute"
@@ -288,6 +316,11 @@ class Validation:
 
     def children(self, el, content: Pattern) -> Pattern:
         d = self.d
+        if not len(el):
+            text = el.text
+            if not text or is_whitespace(text):
+                return self._whitespace(content, text or "")
+            return self._text(el, content, text)
         if not any(isinstance(child.tag, str) for child in el):
             text = self._text_of(el)
             if is_whitespace(text):
@@ -298,11 +331,12 @@ class Validation:
                 return content
             return after
         pending, holder = el.text or "", el
+        element = self.element
         for child in el:
             if isinstance(child.tag, str):
                 if pending and not is_whitespace(pending):
                     content = self._text(holder, content, pending)
-                content = self.element(child, content)
+                content = element(child, content)
                 pending, holder = child.tail or "", child
             else:
                 pending += child.tail or ""
@@ -320,10 +354,7 @@ class Validation:
         d = self.d
         if d.text_leaves(content):
             return d.b.choice([content, d.text(content, text)])
-        found = self._ws.get(content)
-        if found is None:
-            found = self._ws[content] = d.b.choice([content, d.text_by_signature(content, ())])
-        return found
+        return d.whitespace(content)
 
     def _text(self, holder, content: Pattern, text: str) -> Pattern:
         after = self.d.text(content, text)

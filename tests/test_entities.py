@@ -196,6 +196,18 @@ def test_authority_with_the_schnitzler_place_register():
 
 
 @needs_corpus
+def test_pointers_into_a_later_file_resolve_in_corpus_mode():
+    # Each tree is freed after its scan, so the letter's pointers wait until the register is read.
+    register = CORPUS / "schnitzler-briefe" / "data__indices__listplace.xml"
+    letter = FIXTURES / "letter-without-register.xml"
+    places = rows_of(build_index([letter, register]), "places")
+    assert (places["pmb50"]["status"], places["pmb50"]["name"], places["pmb50"]["mentions"]) == ("registered", "Wien", 2)
+    assert places["pmb50"]["files"] == {str(letter): 2}
+    assert places["pmb772"]["first_mention_file"] == str(letter)
+    assert places["pmb-nowhere"]["status"] == "unresolved"
+
+
+@needs_corpus
 def test_corpus_mode_merges_by_id_with_per_file_counts():
     letters = [CORPUS / "schnitzler-briefe" / f"data__editions__{n}.xml" for n in ("L00257", "L00709", "L02254")]
     merged = build_index(letters)

@@ -80,6 +80,7 @@ _POINTER_ATTRIBUTES = frozenset(("ref", "key", "target", "source", "who"))
 _SELF_CANDIDATES = frozenset(TEI + name for name in (*NAMING_KINDS, "rs", "name", "date", *QUOTE_ELEMENTS))
 _REGISTER_TAGS = frozenset(TEI + name for name in REGISTER_LISTS)
 _LOCATION_TAGS = frozenset(TEI + name for name in LOCATION_ELEMENTS)
+_ENTRY_TAGS = tuple(TEI + name for name in ENTRY_KINDS)
 _WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
 
 
@@ -127,7 +128,7 @@ class Entity:
     defined_in: str = ""
     mentions: list[Mention] = field(default_factory=list)
     speeches: int = 0
-    _entry: etree._Element | None = field(default=None, repr=False, compare=False)
+    _author_sources: list[tuple[list[str], str]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -319,10 +320,11 @@ def location_id(element: etree._Element, positions: _Positions | None = None) ->
     ``p-12``. The HTML edition uses the same ids for its anchors.
     """
     block = location_block(element)
-    if block.get(XML_ID):
-        return block.get(XML_ID)
-    positions = positions or _Positions(element.getroottree().getroot())
-    return f"{localname(block)}-{positions.index(block)}"
+    return _block_id(block, positions or _Positions(element.getroottree().getroot()))
+
+
+def _block_id(block: etree._Element, positions: _Positions) -> str:
+    return block.get(XML_ID) or f"{localname(block)}-{positions.index(block)}"
 
 
 class _Registry:
@@ -333,12 +335,23 @@ class _Registry:
         self._by_id: dict[str, Entity] = {}
         self._by_uri: dict[str, Entity] = {}
 
+    def add_entries(self, document: Document) -> None:
+        """Register every entry with an ``xml:id`` in the document, in document order."""
+        for entry in document.root.iter(*_ENTRY_TAGS):
+            if entry.get(XML_ID):
+                self.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
+
     def add_entry(self, entry: etree._Element, kind: str, file: str) -> None:
         entity_id = entry.get(XML_ID)
         found = self.entities.get((kind, entity_id))
         if found is None:
-            found = self.entities[(kind, entity_id)] = Entity(kind, entity_id, STATUS_REGISTERED, defined_in=file, _entry=entry)
+            found = self.entities[(kind, entity_id)] = Entity(kind, entity_id, STATUS_REGISTERED, defined_in=file)
             self._by_id.setdefault(entity_id, found)
+            if kind == "works":
+                found._author_sources = [
+                    ((author.get("ref") or author.get("key") or "").split(), reading_text(author))
+                    for author in entry.iter(TEI + "author")
+                ]
         _describe(found, entry)
         for scheme, values in found.authority.items():
             for value in values:
@@ -495,10 +508,9 @@ def _describe(entity: Entity, entry: etree._Element) -> None:
 def _author_names(work: Entity, registry: _Registry) -> list[str]:
     """Authors of a work entry: the person entry's name when ``@ref`` points to one."""
     names = []
-    for author in work._entry.iter(TEI + "author"):
-        pointers = (author.get("ref") or author.get("key") or "").split()
+    for pointers, written in work._author_sources:
         person = next((p for p in map(registry.resolve, pointers) if p is not None), None)
-        names.append(person.name if person is not None and person.name else reading_text(author))
+        names.append(person.name if person is not None and person.name else written)
     return list(dict.fromkeys(n for n in names if n))
 
 
@@ -524,92 +536,128 @@ def _naming_kind(element: etree._Element, name: str) -> str:
     return ""
 
 
-class _DocumentScan:
-    """One pass over the text of one document, adding mentions, dates and quotes."""
+@dataclass
+class _PendingQuote:
+    """A quotation as scanned; speaker and work are known once every entry is registered."""
 
-    def __init__(self, document: Document, registry: _Registry, index: EntityIndex):
-        self.document, self.registry, self.index = document, registry, index
-        self.file = document.display_name
-        self.positions = _Positions(document.root)
-        self.mentioned_at: dict[str, list[str]] = {}
-        self.blocks: dict[str, etree._Element] = {}
+    record: QuoteRecord
+    speaker: str
+    sources: list[str]
+    cit_bibl: tuple[list[str], str, str] | None  # pointers, xml:id and text of the first bibl of a parent cit
 
-    def run(self) -> None:
-        dates: list[tuple[DateRecord, etree._Element]] = []
-        for element in text_candidates(self.document.root):
-            name = localname(element)
-            location = location_id(element, self.positions)
-            self.blocks.setdefault(location, location_block(element))
-            self._mentions(element, name, location)
-            if element.get("who") and name in SPEECH_ELEMENTS:
-                for token in element.get("who").split():
-                    (self.registry.resolve(token) or self.registry.unresolved("persons", token)).speeches += 1
-            if name == "date":
-                dates.append((self._date(element, location), element))
-            elif name in QUOTE_ELEMENTS:
-                self.index.quotes.append(self._quote(element, name, location))
-        for record, element in dates:
-            record.entities = list(dict.fromkeys(self.mentioned_at.get(record.location, [])))
-            record.context = context_snippet(element, self.blocks[record.location])
-            self.index.dates.append(record)
-
-    def _mentions(self, element: etree._Element, name: str, location: str) -> None:
-        tokens, unresolved_count = _pointers(element, name)
-        kind = _naming_kind(element, name)
-        if name in ("quote", "q", "said", "cit") and element.get("source") and not (element.get("ref") or element.get("key")):
-            kind = "works"
-        targets = []
-        for token in tokens:
-            entity = self.registry.resolve(token)
-            if entity is None and unresolved_count and kind:
-                entity = self.registry.unresolved(kind, token)
-            if entity is not None:
-                targets.append(entity)
-        if not tokens and kind and name not in QUOTE_ELEMENTS:
-            surface = reading_text(element)
-            if surface:
-                targets.append(self.registry.unlinked(kind, surface))
-        if not targets:
-            return
-        surface = "" if name in QUOTE_ELEMENTS + ("cit",) else reading_text(element)
-        for entity in targets:
-            entity.mentions.append(Mention(self.file, location, element.sourceline or 0, surface))
-            self.mentioned_at.setdefault(location, []).append(entity.label)
-
-    def _date(self, element: etree._Element, location: str) -> DateRecord:
-        values = _date_attributes(element)
-        return DateRecord(
-            self.file, location, element.sourceline or 0, reading_text(element),
-            when=values["when"], from_=values["from"], to=values["to"],
-            not_before=values["not_before"], not_after=values["not_after"],
-        )
-
-    def _quote(self, element: etree._Element, name: str, location: str) -> QuoteRecord:
-        record = QuoteRecord(self.file, location, element.sourceline or 0, name, reading_text(element))
-        speaker = next(iter((element.get("who") or "").split()), "")
-        if speaker:
-            person = self.registry.resolve(speaker) or self.registry.unresolved("persons", speaker)
+    def resolve(self, registry: _Registry) -> QuoteRecord:
+        record = self.record
+        if self.speaker:
+            person = registry.resolve(self.speaker) or registry.unresolved("persons", self.speaker)
             record.speaker_id, record.speaker = person.id, person.name
-        for token in (element.get("source") or "").split():
-            source = self.registry.resolve(token) or self.registry.unresolved("works", token)
+        for token in self.sources:
+            source = registry.resolve(token) or registry.unresolved("works", token)
             if source.kind == "works" and not record.work_id:
                 record.work_id, record.work = source.id, source.name
             elif source.kind == "persons" and not record.speaker_id:
                 record.speaker_id, record.speaker = source.id, source.name
-        parent = element.getparent()
-        if not record.work_id and parent is not None and localname(parent) == "cit":
-            self._work_from_cit(parent, record)
+        if not record.work_id and self.cit_bibl is not None:
+            pointers, bibl_id, written = self.cit_bibl
+            work = next((w for w in map(registry.resolve, pointers) if w is not None), None)
+            if work is None and bibl_id:
+                work = registry.resolve("#" + bibl_id)
+            record.work_id = work.id if work is not None else ""
+            record.work = work.name if work is not None else written
         return record
 
-    def _work_from_cit(self, cit: etree._Element, record: QuoteRecord) -> None:
-        for bibl in _children(cit, "bibl", "biblStruct", "ref"):
+
+@dataclass
+class _Candidate:
+    """What resolving an element of the text needs, kept so that its tree can be freed."""
+
+    name: str
+    location: str
+    line: int
+    tokens: list[str]
+    counts_unresolved: bool
+    kind: str
+    surface: str
+    speakers: list[str]
+    quote: _PendingQuote | None
+
+
+@dataclass
+class _FileScan:
+    """The pointers, dates and quotes of one document, waiting for every entry to be known."""
+
+    file: str
+    candidates: list[_Candidate] = field(default_factory=list)
+    dates: list[DateRecord] = field(default_factory=list)
+
+    def resolve(self, registry: _Registry, index: EntityIndex) -> None:
+        """Add the mentions, speeches, quotes and dates of this document to ``index``."""
+        mentioned_at: dict[str, list[str]] = {}
+        for candidate in self.candidates:
+            targets = []
+            for token in candidate.tokens:
+                entity = registry.resolve(token)
+                if entity is None and candidate.counts_unresolved and candidate.kind:
+                    entity = registry.unresolved(candidate.kind, token)
+                if entity is not None:
+                    targets.append(entity)
+            if not candidate.tokens and candidate.kind and candidate.name not in QUOTE_ELEMENTS and candidate.surface:
+                targets.append(registry.unlinked(candidate.kind, candidate.surface))
+            for entity in targets:
+                entity.mentions.append(Mention(self.file, candidate.location, candidate.line, candidate.surface))
+                mentioned_at.setdefault(candidate.location, []).append(entity.label)
+            for token in candidate.speakers:
+                (registry.resolve(token) or registry.unresolved("persons", token)).speeches += 1
+            if candidate.quote is not None:
+                index.quotes.append(candidate.quote.resolve(registry))
+        for record in self.dates:
+            record.entities = list(dict.fromkeys(mentioned_at.get(record.location, [])))
+            index.dates.append(record)
+
+
+def _scan(document: Document) -> _FileScan:
+    """One pass over the text of a document, keeping only small records of what it points to."""
+    scan = _FileScan(document.display_name)
+    positions = _Positions(document.root)
+    blocks: dict[str, etree._Element] = {}
+    for element in text_candidates(document.root):
+        name = localname(element)
+        block = location_block(element)
+        location = _block_id(block, positions)
+        blocks.setdefault(location, block)
+        line = element.sourceline or 0
+        tokens, counts_unresolved = _pointers(element, name)
+        kind = _naming_kind(element, name)
+        if name in ("quote", "q", "said", "cit") and element.get("source") and not (element.get("ref") or element.get("key")):
+            kind = "works"
+        surface = reading_text(element) if (tokens or kind) and name not in (*QUOTE_ELEMENTS, "cit") else ""
+        speakers = element.get("who").split() if element.get("who") and name in SPEECH_ELEMENTS else []
+        quote = _scan_quote(element, name, location, scan.file) if name in QUOTE_ELEMENTS else None
+        if name == "date":
+            scan.dates.append(_date_record(element, location, scan.file, context_snippet(element, blocks[location])))
+        if tokens or kind or speakers or quote is not None:
+            scan.candidates.append(_Candidate(name, location, line, tokens, counts_unresolved, kind, surface, speakers, quote))
+    return scan
+
+
+def _date_record(element: etree._Element, location: str, file: str, context: str) -> DateRecord:
+    values = _date_attributes(element)
+    return DateRecord(
+        file, location, element.sourceline or 0, reading_text(element),
+        when=values["when"], from_=values["from"], to=values["to"],
+        not_before=values["not_before"], not_after=values["not_after"], context=context,
+    )
+
+
+def _scan_quote(element: etree._Element, name: str, location: str, file: str) -> _PendingQuote:
+    record = QuoteRecord(file, location, element.sourceline or 0, name, reading_text(element))
+    parent = element.getparent()
+    cit_bibl = None
+    if parent is not None and localname(parent) == "cit":
+        for bibl in _children(parent, "bibl", "biblStruct", "ref"):
             pointers = (bibl.get("ref") or bibl.get("corresp") or bibl.get("target") or "").split()
-            work = next((w for w in map(self.registry.resolve, pointers) if w is not None), None)
-            if work is None and bibl.get(XML_ID):
-                work = self.registry.resolve("#" + bibl.get(XML_ID))
-            record.work_id = work.id if work is not None else ""
-            record.work = work.name if work is not None else reading_text(bibl)
-            return
+            cit_bibl = (pointers, bibl.get(XML_ID) or "", reading_text(bibl))
+            break
+    return _PendingQuote(record, next(iter((element.get("who") or "").split()), ""), (element.get("source") or "").split(), cit_bibl)
 
 
 def context_snippet(element: etree._Element, block: etree._Element, width: int = 60) -> str:
@@ -637,19 +685,24 @@ def build_index(documents: Iterable[Document | str | Path], authorities: Iterabl
     ``authorities`` are register files (``listPerson``/``listPlace``/``listOrg``/
     ``listBibl``) used to resolve pointers; their entries are exported only
     when mentioned. Entries of ``documents`` come first, so their data wins.
+    Each tree is freed as soon as it is scanned (pointers to entries of later
+    files are resolved at the end), so memory stays near that of one file.
     Raises :class:`~tei_tool.errors.XMLInputError` for unreadable input.
     """
-    documents = [_as_document(d) for d in documents]
-    authority_documents = [_as_document(a) for a in authorities]
     registry = _Registry()
-    for document in [*documents, *authority_documents]:
-        for entry in document.root.iter(*(TEI + name for name in ENTRY_KINDS)):
-            if entry.get(XML_ID):
-                registry.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
-    index = EntityIndex([d.display_name for d in documents], registry.entities, [], [])
-    for document in documents:
-        _DocumentScan(document, registry, index).run()
+    files: list[str] = []
+    scans: list[_FileScan] = []
+    for source in documents:
+        document = _as_document(source)
+        registry.add_entries(document)
+        files.append(document.display_name)
+        scans.append(_scan(document))
+    for source in authorities:
+        registry.add_entries(_as_document(source))
+    index = EntityIndex(files, registry.entities, [], [])
+    for scan in scans:
+        scan.resolve(registry, index)
     for entity in list(registry.entities.values()):
-        if entity.kind == "works" and entity._entry is not None:
+        if entity.kind == "works" and entity.status == STATUS_REGISTERED:
             entity.authors = _author_names(entity, registry)
     return index

@@ -28,7 +28,9 @@ What counts (the rules, also documented in the README):
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -141,10 +143,11 @@ class Entity:
         return list(dict.fromkeys(m.surface for m in self.mentions if m.surface))
 
     def mentions_per_file(self, files: Iterable[str]) -> dict[str, int]:
-        counts = {file: 0 for file in files}
-        for mention in self.mentions:
-            counts[mention.file] += 1
-        return {file: n for file, n in counts.items() if n}
+        """Mentions per file, in the order of ``files``, leaving out files without any."""
+        if not self.mentions:
+            return {}
+        counts = Counter(mention.file for mention in self.mentions)
+        return {file: counts[file] for file in files if file in counts}
 
 
 @dataclass
@@ -387,9 +390,13 @@ def _authority_key(scheme: str, value: str) -> str:
 
 
 def _children(element: etree._Element, *names: str) -> list[etree._Element]:
-    """Child elements with one of these TEI local names, in document order."""
-    tags = {TEI + name for name in names}
-    return [child for child in element if child.tag in tags]
+    """Child elements with one of these TEI local names, in document order (filtered by lxml)."""
+    return list(element.iterchildren(*_tei_tags(names)))
+
+
+@functools.lru_cache(maxsize=None)
+def _tei_tags(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(TEI + name for name in names)
 
 
 def _preferred(names: list[etree._Element]) -> etree._Element | None:

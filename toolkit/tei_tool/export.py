@@ -29,6 +29,7 @@ _LEADING = {
     "works": ["id", "status", "title", "authors", "date", "other_titles", "type", "note"],
 }
 _TRAILING = ["mentions", "surface_forms", "first_mention_file", "first_mention", "files"]
+_FIXED_COLUMNS = {kind: frozenset((*leading, *_TRAILING, "speeches")) for kind, leading in _LEADING.items()}
 DATE_COLUMNS = ["file", "location", "line", "text", "when", "from", "to", "not_before", "not_after", "entities", "context"]
 QUOTE_COLUMNS = ["file", "location", "line", "element", "speaker_id", "speaker", "work_id", "work", "text", "words"]
 
@@ -66,8 +67,7 @@ def _entity_row(entity: Entity, files: list[str]) -> dict:
 
 def _authority_column(scheme: str, kind: str) -> str:
     """An idno type as a column name; prefixed ``idno_`` if it would clash with a fixed column."""
-    fixed = {*_LEADING[kind], *_TRAILING, "speeches"}
-    return f"idno_{scheme}" if scheme in fixed else scheme
+    return f"idno_{scheme}" if scheme in _FIXED_COLUMNS[kind] else scheme
 
 
 def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:

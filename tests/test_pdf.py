@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
+from lxml import html as lxml_html
 
 from tei_tool import pdf, resources, xmlsafe
 from tei_tool.cli import main
@@ -155,6 +156,22 @@ def test_every_footnote_lands_on_the_page_of_its_call(source):
     notes = [anchor for page in book.pages for anchor in page.anchors if anchor.startswith("note-")]
     assert notes
     assert pdf.misplaced_footnotes(book) == []
+
+
+WORD_TAGGED = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>Tokens</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body><div>
+<p><s xml:id="s1"><w lemma="joshua">Joshua</w> <w rend="italic">Davidson</w> <w>was</w> <w xml:lang="la">faber</w><pc>.</pc></s>
+<s xml:id="s2"><w>He</w> <w>spoke</w><pc>.</pc></s> <ref target="#s2">See above.</ref></p></div></body></text></TEI>"""
+
+
+def test_linguistic_tokens_are_text_not_boxes(tmp_path):
+    """Word-tagged texts lay out as fast as plain ones: untagged-looking tokens become plain text."""
+    source = tmp_path / "tokens.xml"
+    source.write_text(WORD_TAGGED, encoding="utf-8")
+    paragraph = lxml_html.fromstring(transform("print.xsl", source).principal).find(".//main//p")
+    assert paragraph.text_content().split() == ["Joshua", "Davidson", "was", "faber.", "He", "spoke.", "See", "above."]
+    kept = [(span.get("class"), span.get("lang"), span.get("id")) for span in paragraph.iter("span")]
+    assert kept == [("tei-w rend-italic", None, None), ("tei-w", "la", None), ("tei-s", None, "s2")], "styled, foreign and linked tokens keep their span"
 
 
 def test_footnote_area_has_no_top_border_or_padding():

@@ -64,6 +64,21 @@
     <div class="source-citation"><xsl:apply-templates mode="#current"/></div>
   </xsl:template>
 
+  <!-- The ids that links in the text point to; only these need an anchor of their own in print. -->
+  <xsl:key name="print:link-targets" match="ref[@target] | ptr[@target]" use="tt:local-ids(@target)"/>
+
+  <!--
+    Linguistic tagging (sentences, words, punctuation, morphemes) looks like
+    the text around it: its content only, with no box of its own. A
+    word-tagged novel has tens of thousands of these, and each inline box
+    costs WeasyPrint as much layout work as a line of text. Tokens that
+    change the look (rend, language) or that a link points to are kept.
+  -->
+  <xsl:template match="(s | w | pc | c | m | cl | phr)[not(@rend | @style | @rendition | @xml:lang)][not(@xml:id and key('print:link-targets', @xml:id))]"
+      mode="tt:body" as="node()*">
+    <xsl:apply-templates mode="#current"/>
+  </xsl:template>
+
   <!-- Left out of the reading text: surplus, deletions, page furniture of the source. -->
   <xsl:template match="surplus | del | fw" mode="tt:body" as="empty-sequence()"/>
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,26 @@ def test_corpus_verdicts_and_error_counts_match_jing():
             same_count += len(found) == int(row["tei_all_jing_errors"])
     assert checked == len(rows) - 1
     assert same_count >= 0.9 * invalid
+
+
+def test_columns_of_errors_on_one_long_line(schema, tmp_path):
+    """A document on a single line: each error is located at its own start tag."""
+    paragraphs = "".join('<p ref="h">x</p>' if i % 500 else "<p><bad/></p>" for i in range(3000))
+    xml = f'<doc><head xml:id="h">T</head>{paragraphs}</doc>'
+    found = findings(schema, tmp_path, xml)
+    expected = [i + 1 for i in range(len(xml)) if xml.startswith("<bad/>", i)]
+    assert len(expected) == 6
+    assert [(f.line, f.column) for f in found] == [(1, column) for column in expected]
+
+
+def test_start_up_does_not_load_compact_syntax_support(tmp_path):
+    """rnc2rng (with urllib, http and email) loads only when a compact schema is read, by lxml too."""
+    compact = tmp_path / "a.rnc"
+    compact.write_text("start = element a { text }\n")
+    code = ("import sys\n"
+            "import tei_tool.relaxng, tei_tool.relaxng.corpus\n"
+            "from lxml import etree\n"
+            "print('rnc2rng.parser' in sys.modules, 'urllib.request' in sys.modules)\n"
+            f"print(etree.RelaxNG(file={str(compact)!r}).validate(etree.fromstring('<a>x</a>').getroottree()))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True"]

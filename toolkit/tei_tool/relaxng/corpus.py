@@ -9,7 +9,6 @@ come back in the order of the input, whatever order the workers finish in.
 from __future__ import annotations
 
 import copy
-import multiprocessing
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -60,6 +59,8 @@ def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: i
         _init(str(schema_path))
         yield from map(_check, paths)
         return
+    import multiprocessing  # only when several processes are wanted: a one-file run need not load it
+
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with context.Pool(jobs, initializer=_init, initargs=(str(schema_path),)) as pool:
         yield from pool.imap(_check, paths, chunksize=1)

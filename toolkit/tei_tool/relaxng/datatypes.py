@@ -29,22 +29,33 @@ def _replace(s: str) -> str:
     return s.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-_NAME_RE = re.compile(r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+_NAME = (r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
                       r"\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff]"
                       r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
                       r"\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
                       r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*\Z")
-_NMTOKEN_RE = re.compile(r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+_NMTOKEN = (r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
                          r"\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
                          r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]+\Z")
 
 
+def _regex(source: str) -> re.Pattern:
+    """``source`` compiled on first use: most documents need few of these, and compiling all costs start-up time."""
+    found = _COMPILED.get(source)
+    if found is None:
+        found = _COMPILED[source] = re.compile(source)
+    return found
+
+
+_COMPILED: dict[str, re.Pattern] = {}
+
+
 def _is_name(s: str) -> bool:
-    return _NAME_RE.match(s) is not None
+    return _regex(_NAME).match(s) is not None
 
 
 def _is_ncname(s: str) -> bool:
-    return ":" not in s and _NAME_RE.match(s) is not None
+    return ":" not in s and _regex(_NAME).match(s) is not None
 
 
 _TZ = r"(Z|[+\-]((0\d|1[0-3]):[0-5]\d|14:00))?"
@@ -67,7 +78,7 @@ _LEXICAL = {
     "base64Binary": r"(([A-Za-z0-9+/] ?){4})*(([A-Za-z0-9+/] ?){2}[AEIMQUYcgkosw048] ?=|[A-Za-z0-9+/] ?[AQgw] ?= ?=)?",
     "language": r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*",
 }
-_LEXICAL_RE = {name: re.compile(rx + r"\Z") for name, rx in _LEXICAL.items()}
+_LEXICAL_SOURCE = {name: rx + r"\Z" for name, rx in _LEXICAL.items()}
 
 # integer subtypes: (min, max)
 _INTEGER_RANGES = {
@@ -98,20 +109,20 @@ def _lexical_ok(name: str, s: str) -> bool:
         prefix, _, local = s.rpartition(":")
         return _is_ncname(local) and (not prefix or _is_ncname(prefix))
     if name == "NMTOKEN":
-        return _NMTOKEN_RE.match(s) is not None
+        return _regex(_NMTOKEN).match(s) is not None
     if name in _LIST_TYPES:
         item = "NMTOKEN" if name == "NMTOKENS" else "NCName"
         return bool(s) and all(_lexical_ok(item, part) for part in s.split(" "))
     if name in _INTEGER_RANGES:
-        if not _LEXICAL_RE["integer"].match(s):
+        if not _regex(_LEXICAL_SOURCE["integer"]).match(s):
             return False
         lo, hi = _INTEGER_RANGES[name]
         value = int(s)
         return (lo is None or value >= lo) and (hi is None or value <= hi)
     if name == "float":
-        return _LEXICAL_RE["double"].match(s) is not None
-    regex = _LEXICAL_RE.get(name)
-    return regex is not None and regex.match(s) is not None
+        return _regex(_LEXICAL_SOURCE["double"]).match(s) is not None
+    source = _LEXICAL_SOURCE.get(name)
+    return source is not None and _regex(source).match(s) is not None
 
 
 def _any_uri_ok(s: str) -> bool:

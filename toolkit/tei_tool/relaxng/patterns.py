@@ -12,9 +12,13 @@ Name classes are plain tuples: ``("name", ns, local)``, ``("any", except)``,
 
 from __future__ import annotations
 
+import gc
+import unicodedata
+
 from lxml import etree
 
 from .datatypes import Datatype, DatatypeError
+from .xsdregex import remember_translations, translate_xsd_regex
 from .simplify import RNG_NS
 
 NOT_ALLOWED, EMPTY, TEXT, CHOICE, GROUP, INTERLEAVE, ONE_OR_MORE = range(7)
@@ -299,15 +303,35 @@ def grammar_to_table(grammar: Grammar) -> dict:
             tuple(index[m] for m in p.members),
             p.nc, datatype, p.value, p.nullable,
         ))
+    regexes = {value: translate_xsd_regex(value) for p in order
+               for name, value in p.datatype_params if name == "pattern"}
     return {
         "rows": rows,
         "start": index[grammar.start],
         "elements": [index[e] for e in grammar.elements],
         "id_types": grammar.id_types,
+        "regexes": regexes,
+        "unicode": unicodedata.unidata_version,
     }
 
 
 def grammar_from_table(table: dict) -> Grammar:
+    """The grammar a table describes; the cyclic collector is paused meanwhile.
+
+    Tens of thousands of new objects would set off several collections that
+    find nothing to free, a third of the loading time.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _grammar_from_rows(table)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _grammar_from_rows(table: dict) -> Grammar:
+    remember_translations(table.get("regexes", {}), table.get("unicode", ""))
     b = Builder()
     shared = {NOT_ALLOWED: b.not_allowed, EMPTY: b.empty, TEXT: b.text}
     patterns: list[Pattern] = []
@@ -326,7 +350,7 @@ def grammar_from_table(table: dict) -> Grammar:
         if b_ >= 0:
             p.b = patterns[b_]
         if kind == CHOICE:
-            p.members = tuple(patterns[m] for m in members)
+            p.members = tuple(map(patterns.__getitem__, members))
             b._choices[frozenset(p.members)] = p
         elif kind in (GROUP, INTERLEAVE, AFTER):
             b._pairs[(kind, p.a, p.b)] = p

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
-from urllib.request import url2pathname
 
 from lxml import etree
 
@@ -80,6 +79,9 @@ def _file_of(el: etree._Element) -> str:
 
 def _url_to_path(url: str) -> str:
     if url.startswith("file:"):
+        # Imported here: urllib.request loads http and email, costly at every start-up.
+        from urllib.request import url2pathname
+
         return url2pathname(urlparse(url).path)
     return url
 

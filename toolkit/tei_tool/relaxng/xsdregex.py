@@ -242,14 +242,37 @@ def _complement(text: str) -> str:
     return _ranges_text(ranges)
 
 
+_TRANSLATED: dict[str, str] = {}
+
+
+def translate_xsd_regex(pattern: str) -> str:
+    """The anchored Python source of an XSD regular expression."""
+    found = _TRANSLATED.get(pattern)
+    if found is None:
+        translator = _Translator(pattern)
+        body = translator.regex()
+        if translator.i != len(pattern):
+            raise translator.fail("unbalanced )")
+        found = _TRANSLATED[pattern] = f"(?:{body})\\Z"
+    return found
+
+
+def remember_translations(translations: dict[str, str], unicode_version: str) -> None:
+    """Take translations made earlier (stored with a compiled grammar), if made with this Unicode data.
+
+    Spelling out a category such as ``\\p{C}`` means a pass over all of
+    Unicode, the largest part of loading a cached grammar otherwise.
+    """
+    if unicode_version == unicodedata.unidata_version:
+        for pattern, source in translations.items():
+            _TRANSLATED.setdefault(pattern, source)
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_xsd_regex(pattern: str) -> re.Pattern:
     """Compile an XSD regular expression into an anchored Python pattern."""
-    translator = _Translator(pattern)
-    body = translator.regex()
-    if translator.i != len(pattern):
-        raise translator.fail("unbalanced )")
+    source = translate_xsd_regex(pattern)
     try:
-        return re.compile(f"(?:{body})\\Z", re.DOTALL)
+        return re.compile(source, re.DOTALL)
     except re.error as exc:
         raise RegexError(f"{pattern!r}: {exc}") from None

@@ -50,17 +50,37 @@ def _check(path: str) -> tuple[str, list[Finding]]:
     return path, list(_schema.validate(tree, path))
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: int | None = None
                    ) -> Iterator[tuple[str, list[Finding]]]:
-    """(path, findings) for each file, in input order, using ``jobs`` processes."""
+    """(path, findings) for each file, in input order, using ``jobs`` processes.
+
+    The schema is compiled before the workers start, so that with ``fork``
+    they share it instead of loading it each.  Large files go first, so
+    that no worker is left with a large file when the others are done.
+    """
     paths = [str(p) for p in paths]
     jobs = jobs or os.cpu_count() or 1
+    _init(str(schema_path))
     if jobs == 1 or len(paths) < 2:
-        _init(str(schema_path))
         yield from map(_check, paths)
         return
     import multiprocessing  # only when several processes are wanted: a one-file run need not load it
 
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(jobs, initializer=_init, initargs=(str(schema_path),)) as pool:
-        yield from pool.imap(_check, paths, chunksize=1)
+    forking = hasattr(os, "fork")
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+    done: dict[int, tuple[str, list[Finding]]] = {}
+    following = 0
+    with context.Pool(jobs, initializer=None if forking else _init, initargs=(str(schema_path),)) as pool:
+        for index, result in zip(order, pool.imap(_check, [paths[i] for i in order], chunksize=1)):
+            done[index] = result
+            while following in done:
+                yield done.pop(following)
+                following += 1

@@ -19,12 +19,12 @@ from .patterns import (
     ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains,
 )
 
-_WS = " \t\n\r"
+XML_WHITESPACE = " \t\n\r"  # the four characters XML counts as white space
 _VALUE_MEMO_LIMIT = 4096
 
 
 def is_whitespace(s: str) -> bool:
-    return not s.strip(_WS)
+    return not s.strip(XML_WHITESPACE)
 
 
 class Deriver:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..findings import Finding, Severity
-from .derivative import Deriver, is_whitespace
+from .derivative import XML_WHITESPACE, Deriver
 from .patterns import (
     AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, GROUP, INTERLEAVE, LIST, NOT_ALLOWED, ONE_OR_MORE,
     TEXT, VALUE, Grammar, Pattern, nc_names,
@@ -244,10 +244,10 @@ class Validation:
     def inside(self, el, qn, state: Pattern) -> Pattern:
         """Attributes, start-tag end, children and end tag of one element."""
         d = self.d
-        attributes = el.attrib
+        attributes = el.items()
         if attributes:
             tags, id_types = self._tags, self.g.id_types
-            for name, value in attributes.items():
+            for name, value in attributes:
                 aqn = tags.get(name) or _qname(name, tags)
                 after = d.attribute(state, aqn, value)
                 if after.kind == NOT_ALLOWED:
@@ -267,12 +267,19 @@ class Validation:
             content, rest = closed.a, closed.b
         else:
             content, rest = closed, None
-        content = self.children(el, content)
+        if len(el):
+            content = self.children(el, content)
+        else:
+            text = el.text
+            if not text or not text.strip(XML_WHITESPACE):
+                content = self._whitespace(content, text or "")
+            else:
+                content = self._text(el, content, text)
         if rest is not None:
             if not content.nullable and content.kind != NOT_ALLOWED:
                 self._incomplete(el, content)
             return rest
-        ended = d.end_tag(content)
+        ended = content.end_memo or d.end_tag(content)
         if ended.kind == NOT_ALLOWED:
             if content.kind != NOT_ALLOWED:
                 self._incomplete(el, content)
@@ -315,40 +322,31 @@ class Validation:
                 self._refs.append((el, name, ref))
 
     def children(self, el, content: Pattern) -> Pattern:
-        d = self.d
-        if not len(el):
-            text = el.text
-            if not text or is_whitespace(text):
-                return self._whitespace(content, text or "")
-            return self._text(el, content, text)
-        if not any(isinstance(child.tag, str) for child in el):
-            text = self._text_of(el)
-            if is_whitespace(text):
-                return self._whitespace(content, text)
-            after = d.text(content, text)
-            if after.kind == NOT_ALLOWED and content.kind != NOT_ALLOWED:
-                self._text_error(el, content)
-                return content
-            return after
+        """The content state after the children of ``el`` (which has some), checked in order.
+
+        Whitespace between elements does not count; text and comments with
+        no element among them count as one text.
+        """
+        d, tags, inside = self.d, self._tags, self.inside
         pending, holder = el.text or "", el
-        element = self.element
+        elements = False
         for child in el:
-            if isinstance(child.tag, str):
-                if pending and not is_whitespace(pending):
+            tag = child.tag
+            if tag.__class__ is str:
+                elements = True
+                if pending and pending.strip(XML_WHITESPACE):
                     content = self._text(holder, content, pending)
-                content = element(child, content)
+                qn = tags.get(tag) or _qname(tag, tags)
+                opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
+                content = inside(child, qn, opened) if opened.kind != NOT_ALLOWED else self.element(child, content)
                 pending, holder = child.tail or "", child
             else:
                 pending += child.tail or ""
-        if pending and not is_whitespace(pending):
+        if not elements and not pending.strip(XML_WHITESPACE):
+            return self._whitespace(content, pending)
+        if pending and pending.strip(XML_WHITESPACE):
             content = self._text(holder, content, pending)
         return content
-
-    @staticmethod
-    def _text_of(el) -> str:
-        if len(el) == 0:
-            return el.text or ""
-        return (el.text or "") + "".join(child.tail or "" for child in el)
 
     def _whitespace(self, content: Pattern, text: str) -> Pattern:
         d = self.d
@@ -357,7 +355,14 @@ class Validation:
         return d.whitespace(content)
 
     def _text(self, holder, content: Pattern, text: str) -> Pattern:
-        after = self.d.text(content, text)
+        d = self.d
+        leaves = content.text_leaves
+        if leaves is None:
+            leaves = d.text_leaves(content)
+        if leaves:
+            after = d.text(content, text)
+        else:
+            after = content.text_memo.get(()) or d.text_by_signature(content, ())
         if after.kind == NOT_ALLOWED and content.kind != NOT_ALLOWED:
             self._text_error(holder, content)
             return content

@@ -245,6 +245,8 @@ def reading_text(element: etree._Element) -> str:
     ``choice`` the corrected/regularised/expanded reading is taken; a line
     or page break or a ``space`` is a space unless it has ``@break="no"``.
     """
+    if not len(element):
+        return normalise_space(element.text or "")
     parts: list[str] = []
     _collect_reading(element, parts)
     return normalise_space("".join(parts))
@@ -288,17 +290,31 @@ def _preferred_reading(choice: etree._Element) -> etree._Element | None:
 
 
 class _Positions:
-    """1-based index of each TEI element among same-named elements, per document."""
+    """1-based index of TEI elements among same-named elements, per document.
+
+    :meth:`find` locates many elements in one pass over the document and
+    keeps only their positions (holding every same-named element of a
+    large document would cost more than the pass itself).
+    """
 
     def __init__(self, root: etree._Element):
         self._root = root
-        self._by_name: dict[str, dict[etree._Element, int]] = {}
+        self._position: dict[etree._Element, int] = {}
+
+    def find(self, elements: Iterable[etree._Element]) -> None:
+        wanted = {element for element in elements if element not in self._position}
+        if not wanted:
+            return
+        counters = dict.fromkeys({TEI + localname(element) for element in wanted}, 0)
+        for element in self._root.iter(*counters):
+            tag = element.tag
+            counters[tag] += 1
+            if element in wanted:
+                self._position[element] = counters[tag]
 
     def index(self, element: etree._Element) -> int:
-        name = localname(element)
-        if name not in self._by_name:
-            self._by_name[name] = {e: n for n, e in enumerate(self._root.iter(TEI + name), 1)}
-        return self._by_name[name].get(element, 0)
+        self.find([element])
+        return self._position.get(element, 0)
 
 
 def location_block(element: etree._Element) -> etree._Element:
@@ -450,7 +466,9 @@ def _coordinates(place: etree._Element) -> tuple[float | None, float | None]:
     for location in _children(place, "location"):
         for geo in _children(location, "geo"):
             text = (geo.text or "").strip()
-            tokens = text.split() if len(text.split()) == 2 else re.split(r"\s*,\s*", text)
+            tokens = text.split()
+            if len(tokens) != 2:
+                tokens = re.split(r"\s*,\s*", text)
             try:
                 latitude, longitude = (float(t.replace(",", ".")) for t in tokens)
             except ValueError:
@@ -464,11 +482,12 @@ def _authority_ids(entry: etree._Element) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for idno in _children(entry, "idno"):
         value = normalise_space(idno.text or "")
+        if not value:
+            continue
         kind = (idno.get("type") or "").strip().lower()
-        if kind in ("url", "uri") and idno.get("subtype"):
-            kind = idno.get("subtype").strip().lower()
-        if value:
-            found.setdefault(kind or "idno", []).append(value)
+        if kind in ("url", "uri") and (subtype := idno.get("subtype")):
+            kind = subtype.strip().lower()
+        found.setdefault(kind or "idno", []).append(value)
     return found
 
 
@@ -478,23 +497,24 @@ def _describe(entity: Entity, entry: etree._Element) -> None:
     names: list[str] = []
     if entity.kind == "persons":
         persnames = _children(entry, "persName", "name")
+        person_names = [_person_name(n) for n in persnames]
         chosen = _preferred(persnames)
         if chosen is not None:
-            display, forename, surname = _person_name(chosen)
+            display, forename, surname = person_names[persnames.index(chosen)]
             entity.name = entity.name or display
             entity.forename = entity.forename or forename
             entity.surname = entity.surname or surname
-        names = [_person_name(n)[0] for n in persnames]
+        names = [display for display, _, _ in person_names]
         entity.birth = entity.birth or _event_date(next(iter(_children(entry, "birth")), None))
         entity.death = entity.death or _event_date(next(iter(_children(entry, "death")), None))
         entity.type = entity.type or ("group" if element_name == "personGrp" else entry.get("role") or "")
     elif entity.kind in ("places", "orgs"):
         wanted = ("placeName", "geogName", "settlement", "region", "country", "bloc", "district", "name") if entity.kind == "places" else ("orgName", "name")
         candidates = _children(entry, *wanted)
-        chosen = _preferred([c for c in candidates if localname(c) == localname(candidates[0])]) if candidates else None
-        if chosen is not None:
-            entity.name = entity.name or reading_text(chosen)
+        chosen = _preferred([c for c in candidates if c.tag == candidates[0].tag]) if candidates else None
         names = [reading_text(n) for n in candidates]
+        if chosen is not None:
+            entity.name = entity.name or names[candidates.index(chosen)]
         entity.type = entity.type or entry.get("type") or ""
         if entity.kind == "places" and entity.latitude is None:
             entity.latitude, entity.longitude = _coordinates(entry)
@@ -506,7 +526,7 @@ def _describe(entity: Entity, entry: etree._Element) -> None:
         entity.type = entity.type or entry.get("type") or ""
     entity.other_names = list(dict.fromkeys([*entity.other_names, *(n for n in names if n and n != entity.name)]))
     if not entity.note:
-        entity.note = " | ".join(reading_text(n) for n in _children(entry, "note") if reading_text(n))
+        entity.note = " | ".join(filter(None, map(reading_text, _children(entry, "note"))))
     for scheme, values in _authority_ids(entry).items():
         known = entity.authority.setdefault(scheme, [])
         known.extend(v for v in values if v not in known)
@@ -624,11 +644,12 @@ class _FileScan:
 def _scan(document: Document) -> _FileScan:
     """One pass over the text of a document, keeping only small records of what it points to."""
     scan = _FileScan(document.display_name)
+    found = [(element, location_block(element)) for element in text_candidates(document.root)]
     positions = _Positions(document.root)
+    positions.find(block for _, block in found if not block.get(XML_ID))
     blocks: dict[str, etree._Element] = {}
-    for element in text_candidates(document.root):
+    for element, block in found:
         name = localname(element)
-        block = location_block(element)
         location = _block_id(block, positions)
         blocks.setdefault(location, block)
         line = element.sourceline or 0

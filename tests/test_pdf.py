@@ -158,6 +158,36 @@ def test_every_footnote_lands_on_the_page_of_its_call(source):
     assert pdf.misplaced_footnotes(book) == []
 
 
+def long_index_edition(chapters: int = 14, persons: int = 80) -> str:
+    """A TEI text whose person index grows by a page once page numbers are filled in: each
+    entry fits a line without its page numbers and needs two with them (every person is
+    named in every other chapter, and each chapter starts a page)."""
+    names = ", ".join(f'<persName ref="#p{n}">Person {n:03d} of the Great Family of Old</persName>' for n in range(persons))
+    body = "".join(
+        f'<div type="chapter"><head>Chapter {c}</head><p>{names if c % 2 else "An empty street."} '
+        f'In <placeName ref="#town">Town</placeName>.</p></div>' for c in range(1, chapters + 1))
+    register = "".join(f'<person xml:id="p{n}"><persName>Person {n:03d} of the Great Family of Old</persName></person>' for n in range(persons))
+    return f"""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>Long index</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<standOff><listPerson>{register}</listPerson><listPlace><place xml:id="town"><placeName>Town</placeName></place></listPlace></standOff>
+<text><body>{body}</body></text></TEI>"""
+
+
+@needs_pdftotext
+def test_contents_right_when_filled_page_numbers_lengthen_an_index(tmp_path):
+    source = tmp_path / "long-index.xml"
+    source.write_text(long_index_edition(), encoding="utf-8")
+    pages = page_texts(pdf.render_pdf(source, tmp_path / "long-index.pdf"))
+    contents = next(page for page in pages if page.lstrip().startswith("Contents"))
+    listed = {label.strip(): int(number) for label, number in re.findall(r"^(\S.*?) ?\.{4,} ?(\d+)$", contents, flags=re.MULTILINE)}
+    persons_start, places_start = listed["Index of persons"], listed["Index of places"]
+    assert pages[persons_start - 1].lstrip().startswith("Index of persons")
+    assert pages[places_start - 1].lstrip().startswith("Index of places")
+    index_text = " ".join(" ".join(pages[persons_start - 1:places_start - 1]).split())
+    cited = re.search(r"Person 007 of the Great Family of Old ((?:\d+, )*\d+)", index_text).group(1)
+    assert cited == ", ".join(str(listed[f"Chapter {c}"]) for c in range(1, 15, 2))
+
+
 WORD_TAGGED = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>Tokens</title></titleStmt>
 <publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body><div>
 <p><s xml:id="s1"><w lemma="joshua">Joshua</w> <w rend="italic">Davidson</w> <w>was</w> <w xml:lang="la">faber</w><pc>.</pc></s>

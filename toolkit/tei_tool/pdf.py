@@ -5,7 +5,10 @@ mention, each page listed once, which CSS ``target-counter`` cannot give, so
 the index sections are then laid out a second time on their own, with the
 page numbers read from the first layout's anchors, and put in place of
 their first-pass pages. Everything before the indexes is unchanged by this,
-because the indexes start on a new page at the end of the book.
+because the indexes start on a new page at the end of the book. Only when
+the page numbers make an index longer than in the first layout, so that a
+later index starts on another page than the contents say, is the whole
+book laid out once more with the indexes filled in.
 """
 
 from __future__ import annotations
@@ -55,6 +58,13 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
     return atomic_write(out, data, force=force)
 
 
+FIRST_PASS_CSS = ".index { column-fill: auto; }"
+"""The first layout only needs where each index starts, which balancing the
+columns does not change; balancing lays a multi-column page out several
+times over. (Were an index to start elsewhere, the check after the second
+layout would lay the book out again.)"""
+
+
 def lay_out(book_html: str, base_url: str | None = None, variant: str | None = None):
     """Lay out the print HTML and return the WeasyPrint ``Document``, indexes filled in."""
     from weasyprint import CSS, HTML
@@ -64,17 +74,22 @@ def lay_out(book_html: str, base_url: str | None = None, variant: str | None = N
     stylesheet = CSS(filename=str(resources.xslt_dir() / "print.css"), font_config=fonts)
     options = {"stylesheets": [stylesheet], "font_config": fonts, "pdf_variant": variant}
     tree = lxml_html.document_fromstring(book_html)
-    book = HTML(string=book_html, base_url=base_url).render(**options)
-    page_of = anchor_pages(book)
     index_sections = tree.xpath(f"//section[contains(concat(' ', @class, ' '), ' {INDEX_CLASS} ')]")
-    starts = [page_of[section.get("id")] for section in index_sections if section.get("id") in page_of]
+    first_pass = dict(options, stylesheets=[stylesheet, CSS(string=FIRST_PASS_CSS, font_config=fonts)]) if index_sections else options
+    book = HTML(string=book_html, base_url=base_url).render(**first_pass)
+    page_of = anchor_pages(book)
+    starts = {section.get("id"): page_of[section.get("id")] for section in index_sections if section.get("id") in page_of}
     if not starts:
         return book
-    first_index_page = min(starts)
+    first_index_page = min(starts.values())
     for section in index_sections:
         fill_index_pages(section, page_of)
     index_html = _standalone(tree, index_sections, first_page_number=first_index_page + 1)
     indexes = HTML(string=index_html, base_url=base_url).render(**options)
+    filled_starts = {anchor: first_index_page + page for anchor, page in anchor_pages(indexes).items() if anchor in starts}
+    if filled_starts != starts:
+        filled_html = "<!DOCTYPE html>" + etree.tostring(tree, encoding="unicode", method="html")
+        return HTML(string=filled_html, base_url=base_url).render(**options)
     return book.copy(book.pages[:first_index_page] + indexes.pages)
 
 

@@ -33,6 +33,7 @@ class Deriver:
     def __init__(self, builder: Builder) -> None:
         self.b = builder
         self._relaxed: dict[Pattern, Pattern] = {}
+        self._attributes: dict[Pattern, tuple[Pattern, ...]] = {}
 
     # -- start tag ---------------------------------------------------------
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:
@@ -74,26 +75,35 @@ class Deriver:
         """Content patterns of the attributes named ``qn`` that ``p`` could accept now."""
         found = p.att_leaves.get(qn)
         if found is None:
-            seen: dict[Pattern, None] = {}
-            self._collect_attributes(p, qn, seen, set())
-            found = p.att_leaves[qn] = tuple(seen)
+            ns, local = qn
+            found = p.att_leaves[qn] = tuple(dict.fromkeys(
+                a.a for a in self._attributes_in(p) if nc_contains(a.nc, ns, local)))
         return found
 
-    def _collect_attributes(self, p, qn, out, visited) -> None:
+    def _attributes_in(self, p: Pattern) -> tuple[Pattern, ...]:
+        """Every attribute pattern ``p`` could accept now, found once per state whatever the name."""
+        found = self._attributes.get(p)
+        if found is None:
+            seen: dict[Pattern, None] = {}
+            self._collect_attributes(p, seen, set())
+            found = self._attributes[p] = tuple(seen)
+        return found
+
+    def _collect_attributes(self, p, out, visited) -> None:
         if p in visited:
             return
         visited.add(p)
         kind = p.kind
         if kind == CHOICE:
             for m in p.members:
-                self._collect_attributes(m, qn, out, visited)
+                self._collect_attributes(m, out, visited)
         elif kind in (GROUP, INTERLEAVE):
-            self._collect_attributes(p.a, qn, out, visited)
-            self._collect_attributes(p.b, qn, out, visited)
+            self._collect_attributes(p.a, out, visited)
+            self._collect_attributes(p.b, out, visited)
         elif kind in (ONE_OR_MORE, AFTER):
-            self._collect_attributes(p.a, qn, out, visited)
-        elif kind == ATTRIBUTE and nc_contains(p.nc, qn[0], qn[1]):
-            out[p.a] = None
+            self._collect_attributes(p.a, out, visited)
+        elif kind == ATTRIBUTE:
+            out[p] = None
 
     def attribute(self, p: Pattern, qn, value: str) -> Pattern:
         leaves = p.att_leaves.get(qn)

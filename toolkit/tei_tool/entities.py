@@ -86,7 +86,7 @@ _ENTRY_TAGS = tuple(TEI + name for name in ENTRY_KINDS)
 _WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Located:
     """Where something is: file (as given), :func:`location_id` and line."""
 
@@ -95,14 +95,14 @@ class Located:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention(Located):
     """One place in the text where an entity is named or cited."""
 
     surface: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A person, place, organisation or work, with its register data and mentions.
 
@@ -150,7 +150,7 @@ class Entity:
         return {file: counts[file] for file in files if file in counts}
 
 
-@dataclass
+@dataclass(slots=True)
 class DateRecord(Located):
     """A ``date`` in the text with its normalised value and context."""
 
@@ -164,7 +164,7 @@ class DateRecord(Located):
     entities: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteRecord(Located):
     """A ``quote``, ``q`` or ``said`` in the text with who said it and where it comes from."""
 
@@ -223,15 +223,29 @@ def text_candidates(root: etree._Element) -> Iterable[etree._Element]:
     for text in root.iter(TEI + "text"):
         if any(ancestor.tag == TEI + "text" for ancestor in text.iterancestors()):
             continue
-        walker = etree.iterwalk(text, events=("start",), tag=TEI + "*")
-        for _, element in walker:
-            tag = element.tag
-            if tag in _SELF_CANDIDATES:
+        for element in _outside_registers(text):
+            if element.tag in _SELF_CANDIDATES or not _POINTER_ATTRIBUTES.isdisjoint(element.keys()):
                 yield element
-            elif tag in _REGISTER_TAGS:
-                walker.skip_subtree()
-            elif not _POINTER_ATTRIBUTES.isdisjoint(element.keys()):
-                yield element
+
+
+def _outside_registers(text: etree._Element) -> Iterable[etree._Element]:
+    """The TEI elements of ``text`` in document order, without register lists and their content.
+
+    Most texts have no register list; they get lxml's plain iterator, the
+    fastest walk there is (this loop is the hot spot of the index).
+    """
+    if next(text.iter(*_REGISTER_TAGS), None) is None:
+        return text.iter(TEI + "*")
+    return _skipping_registers(text)
+
+
+def _skipping_registers(text: etree._Element) -> Iterable[etree._Element]:
+    walker = etree.iterwalk(text, events=("start",), tag=TEI + "*")
+    for _, element in walker:
+        if element.tag in _REGISTER_TAGS:
+            walker.skip_subtree()
+        else:
+            yield element
 
 
 def normalise_space(text: str) -> str:
@@ -563,7 +577,7 @@ def _naming_kind(element: etree._Element, name: str) -> str:
     return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _PendingQuote:
     """A quotation as scanned; speaker and work are known once every entry is registered."""
 
@@ -593,7 +607,7 @@ class _PendingQuote:
         return record
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     """What resolving an element of the text needs, kept so that its tree can be freed."""
 

@@ -110,6 +110,16 @@ def test_unreachable_and_not_allowed_are_removed(tmp_path):
         ('<start><element name="a"><empty/></element></start><define name="d"><empty/></define>'
          '<define name="d"><empty/></define>', "more than once"),
         ('<start><element name="a"><bogus/></element></start>', "unknown RELAX NG element"),
+        ('<start><element name="a"><empty><text/></empty></element></start>', "empty must be empty"),
+        ('<start><ref name="x y"/></start><define name="x y"><element name="a"><empty/></element></define>',
+         "not a valid NCName"),
+        # 4.16 applies to what later steps remove: an unused define, a branch that is notAllowed.
+        ('<start><element name="a"><empty/></element></start>'
+         '<define name="unused"><attribute name="xmlns"/></define>', "cannot be named xmlns"),
+        ('<start><element name="a"><optional><notAllowed/><data type="integer"><param name="pattern">[0-9</param>'
+         '</data></optional></element></start>', "bad pattern"),
+        ('<start><element name="a"><value type="integer">ten</value></element></start>',
+         "'ten' is not a value of type 'integer'"),
     ],
 )
 def test_bad_schemas_raise_schema_error_with_location(tmp_path, body, message):

@@ -20,49 +20,11 @@ SUITE = Path("/work/shared/relaxng-testsuite/spectest.xml")
 
 # case number -> reason it is expected to fail
 KNOWN_FAILURES: dict[int, str] = {
-    11: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    12: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    13: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    14: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    15: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    56: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    57: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    58: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    69: "instance or schema not well-formed XML in the suite's encoding",
-    70: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    72: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    73: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    74: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    77: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    78: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    79: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    85: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    86: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
-    87: 'section 3 syntax not fully checked (misplaced patterns/attributes accepted)',
     100: 'href resolution against a resource without extension',
     101: 'href resolution against a resource without extension',
     103: 'externalRef as the document element of a referenced schema',
     104: 'externalRef as the document element of a referenced schema',
     108: 'externalRef as the document element of a referenced schema',
-    162: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    164: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    165: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    166: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    167: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    168: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    169: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    170: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    171: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    172: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    173: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    174: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    175: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    180: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    181: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    182: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    183: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    184: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
-    185: 'section 4.16 name-class constraints (xmlns attributes, except nesting) not checked',
     378: 'section 6 datatype/ID edge case',
     379: 'section 6 datatype/ID edge case',
     380: 'section 6 datatype/ID edge case',
@@ -85,7 +47,7 @@ def _materialise(holder: etree._Element, directory: Path) -> None:
     for kid in holder:
         if kid.tag == "resource":
             element = _first_element(kid)
-            data = etree.tostring(element) if element is not None else (kid.text or "").encode()
+            data = etree.tostring(element, encoding="utf-8") if element is not None else (kid.text or "").encode()
             (directory / kid.get("name")).write_bytes(data)
         elif kid.tag == "dir":
             sub = directory / kid.get("name")
@@ -99,7 +61,7 @@ def check_case(case: etree._Element, directory: Path) -> list[str]:
     problems = []
     for schema_el in case.findall("incorrect"):
         path = directory / "incorrect.rng"
-        path.write_bytes(etree.tostring(_first_element(schema_el)))
+        path.write_bytes(etree.tostring(_first_element(schema_el), encoding="utf-8"))
         try:
             Schema(path, simplify(path))
         except SchemaError:
@@ -107,7 +69,7 @@ def check_case(case: etree._Element, directory: Path) -> list[str]:
         problems.append("incorrect schema accepted")
     for schema_el in case.findall("correct"):
         path = directory / "correct.rng"
-        path.write_bytes(etree.tostring(_first_element(schema_el)))
+        path.write_bytes(etree.tostring(_first_element(schema_el), encoding="utf-8"))
         try:
             schema = Schema(path, simplify(path))
         except SchemaError as exc:
@@ -116,7 +78,8 @@ def check_case(case: etree._Element, directory: Path) -> list[str]:
         for kind in ("valid", "invalid"):
             for n, instance in enumerate(case.findall(kind)):
                 try:
-                    document = etree.ElementTree(etree.fromstring(etree.tostring(_first_element(instance))))
+                    serialised = etree.tostring(_first_element(instance), encoding="utf-8")
+                    document = etree.ElementTree(etree.fromstring(serialised))
                 except etree.XMLSyntaxError:
                     verdict = False  # not even well-formed once serialised
                 else:

@@ -92,7 +92,7 @@ def _load_grammar(path: Path) -> Grammar:
         tree, files, _ = simplify_with_sources(path)
         return pickle.dumps(grammar_to_table(_build(path, tree)), protocol=pickle.HIGHEST_PROTOCOL), files
 
-    return grammar_from_table(pickle.loads(cached(path, "grammar-v2.pickle", build)))
+    return grammar_from_table(pickle.loads(cached(path, "grammar-v3.pickle", build)))
 
 
 def _source_of(tree: etree._ElementTree) -> bytes | None:

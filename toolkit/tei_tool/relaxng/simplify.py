@@ -16,6 +16,8 @@ every consumer and carry no extra meaning.
 from __future__ import annotations
 
 import copy
+import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -51,6 +53,8 @@ _PATTERNS = {
 _NAME_CLASSES = {"name", "anyName", "nsName", "choice"}
 _GRAMMAR_CONTENT = {"start", "define", "div", "include"}
 _KEEP_TEXT = {"value", "param", "name"}
+_NO_CHILDREN = {"empty", "text", "notAllowed", "ref", "parentRef", "externalRef"}
+XMLNS_NS = "http://www.w3.org/2000/xmlns"
 
 
 def safe_parser() -> etree.XMLParser:
@@ -149,6 +153,8 @@ class _Loader:
         for att in list(el.attrib):
             if att == _SOURCE:
                 continue
+            if att.startswith(R):
+                raise _error(el, f"attribute {att[len(R):]!r} in the RELAX NG namespace not allowed")
             if att.startswith("{"):
                 del el.attrib[att]
             elif att not in _ATTRS[name] and att not in ("ns", "datatypeLibrary"):
@@ -156,6 +162,8 @@ class _Loader:
         for att in ("name", "type", "combine"):
             if att in el.attrib:
                 el.set(att, el.get(att).strip(" \t\r\n"))
+        if name in ("define", "ref", "parentRef") and not _is_ncname(el.get("name", "")):
+            raise _error(el, f"{name} name {el.get('name', '')!r} is not a valid NCName")
         if "datatypeLibrary" in el.attrib:
             datatype_library = el.get("datatypeLibrary")
             _check_datatype_library(el, datatype_library)
@@ -206,13 +214,15 @@ class _Loader:
             if not isinstance(child.tag, str):
                 el.remove(child)
                 continue
+            if name in _KEEP_TEXT:
+                raise _error(child, f"element not allowed in {name!r}")
             if not _is_rng(child):
                 if child.tag in (f"{{{SCH_NS}}}pattern", f"{{{SCH_NS}}}ns"):
                     self.schematron.append(copy.deepcopy(child))
                 el.remove(child)
                 continue
-            if name in ("value", "param", "name"):
-                raise _error(child, f"element not allowed in {name!r}")
+            if name in _NO_CHILDREN:
+                raise _error(child, f"{name} must be empty")
             self._clean(child, datatype_library, ns)
 
     @staticmethod
@@ -285,12 +295,16 @@ def _check_datatype_library(el, uri: str) -> None:
     if uri == "":
         return
     parsed = urlparse(uri)
-    if not parsed.scheme or parsed.fragment or "#" in uri or any(c in uri for c in " <>\"{}|\\^`"):
+    if (not parsed.scheme or uri == parsed.scheme + ":" or parsed.fragment or "#" in uri
+            or any(c in uri for c in " <>\"{}|\\^`") or re.search(r"%(?![0-9A-Fa-f]{2})", uri)):
         raise _error(el, f"datatypeLibrary {uri!r} is not an absolute URI without fragment")
 
 
 def _is_ncname(s: str) -> bool:
+    """An XML name without colon; it starts with a letter or ``_`` (not a combining mark, as lxml allows)."""
     if not s or ":" in s:
+        return False
+    if s[0] != "_" and unicodedata.category(s[0]) not in ("Lu", "Ll", "Lt", "Lo", "Nl"):
         return False
     try:
         etree.QName(s)
@@ -345,6 +359,7 @@ def _normalise(el) -> etree._Element:
         if not kids:
             raise _error(el, "attribute needs a name class")
         _check_name_class(kids[0])
+        _check_attribute_name_class(kids[0])
         if len(kids) == 1:
             el.append(_rng("text"))
         elif len(kids) > 2:
@@ -365,6 +380,9 @@ def _normalise(el) -> etree._Element:
                 raise _error(kid, f"{_local(kid)} not allowed in data")
         if any(_local(k) == "except" for k in kids[:-1]):
             raise _error(el, "except must be the last child of data")
+        _check_datatype(el, [(k.get("name"), k.text or "") for k in kids if _local(k) == "param"])
+    elif name == "value":
+        _check_datatype(el, [], el.text or "")
     kids = list(el)
     if name == "mixed":
         new = _wrap(el, "interleave", [kids[0], _rng("text")])
@@ -374,6 +392,28 @@ def _normalise(el) -> etree._Element:
     if name == "zeroOrMore":
         return _wrap(el, "choice", [_wrap(el, "oneOrMore", [kids[0]]), _rng("empty")])
     return el
+
+
+def _check_attribute_name_class(nc) -> None:
+    """4.16: no attribute may be named ``xmlns`` or be in the namespace of namespace declarations."""
+    attribute = nc.getparent()  # located there: name elements are rewritten and have no line
+    for el in nc.iter(R + "name", R + "nsName"):
+        if el.get("ns") == XMLNS_NS:
+            raise _error(attribute, f"attributes in the namespace {XMLNS_NS} are namespace declarations")
+        if _local(el) == "name" and el.get("ns", "") == "" and (el.text or "").strip(" \t\r\n") == "xmlns":
+            raise _error(attribute, "an attribute cannot be named xmlns")
+
+
+def _check_datatype(el, params: list[tuple[str, str]], value: str | None = None) -> None:
+    """4.16: the type is known to its library, the parameters suit it, and a value is one of its values."""
+    from .datatypes import Datatype, DatatypeError  # datatypes need not load when the cache answers
+
+    try:
+        datatype = Datatype(el.get("datatypeLibrary", ""), el.get("type", ""), params)
+    except DatatypeError as exc:
+        raise _error(el, str(exc)) from None
+    if value is not None and not datatype.allows(value):
+        raise _error(el, f"{value!r} is not a value of type {el.get('type')!r}")
 
 
 def _check_name_class(nc, in_except: str | None = None) -> None:

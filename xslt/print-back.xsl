@@ -11,7 +11,6 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tt="https://tei-tool.org/ns/1.0"
     xmlns:print="https://tei-tool.org/ns/1.0/print"
-    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xpath-default-namespace="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="#all">
 
@@ -21,19 +20,27 @@
   <xsl:variable name="print:indexes" as="map(xs:string, xs:string)" select="map {
       'person': 'Index of persons', 'place': 'Index of places', 'org': 'Index of organisations'}"/>
 
+  <!-- The indexes in the order they are printed. -->
+  <xsl:variable name="print:index-kinds" as="xs:string+" select="('person', 'place', 'org')"/>
+
+  <!-- The index a name element belongs in, by element name, and for rs and name by @type. -->
+  <xsl:variable name="print:kind-of-name" as="map(xs:string, xs:string)" select="map {
+      'persName': 'person', 'placeName': 'place', 'settlement': 'place', 'country': 'place', 'geogName': 'place', 'orgName': 'org'}"/>
+  <xsl:variable name="print:kind-of-type" as="map(xs:string, xs:string)" select="map {
+      'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}"/>
+
   <!-- 'person', 'place' or 'org' for a mention in the reading text, else nothing. -->
   <xsl:function name="print:entity-kind" as="xs:string?">
     <xsl:param name="element" as="element()"/>
     <xsl:variable name="name" as="xs:string" select="local-name($element)"/>
     <xsl:variable name="kind" as="xs:string?" select="
-        if ($name = 'persName') then 'person'
-        else if ($name = ('placeName', 'settlement', 'country', 'geogName')) then 'place'
-        else if ($name = 'orgName') then 'org'
-        else if ($name = ('rs', 'name')) then $element/@type ! map {'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}(string(.))
-        else ()"/>
+        if ($name = ('rs', 'name')) then $print:kind-of-type(string($element/@type)) else $print:kind-of-name($name)"/>
     <xsl:sequence select="$kind[$element/ancestor::text
         and not($element/ancestor::*[local-name() = ($name, 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])]"/>
   </xsl:function>
+
+  <!-- The mentions of each kind, in document order: one pass over the document, however often asked. -->
+  <xsl:key name="print:mentions" match="text//*" use="print:entity-kind(.)"/>
 
   <!-- Mentions of one entity share a key: the register entry they point to, or their wording. -->
   <xsl:function name="print:entity-key" as="xs:string">
@@ -63,6 +70,9 @@
         and empty($date/ancestor::*[self::bibl | self::note | self::teiHeader | self::date | self::listEvent])"/>
   </xsl:function>
 
+  <!-- The dated events of the reading text, in document order. -->
+  <xsl:variable name="print:event-dates" as="element(date)*" select="print:texts(/)//date[print:is-event-date(.)]"/>
+
   <!-- The sentence around a date, as the chronology's description of the event. -->
   <xsl:function name="print:date-context" as="xs:string">
     <xsl:param name="date" as="element(date)"/>
@@ -76,22 +86,20 @@
   </xsl:function>
 
   <xsl:template name="print:back-matter-contents" as="element()*">
-    <xsl:variable name="texts" as="element(text)*" select="print:texts(/)"/>
-    <xsl:if test="count($texts//date[print:is-event-date(.)]) ge $tt:chronology-minimum">
+    <xsl:if test="count($print:event-dates) ge $tt:chronology-minimum">
       <li class="contents-level-1"><a href="#print-chronology">Chronology</a></li>
     </xsl:if>
-    <xsl:for-each select="map:keys($print:indexes)[. = $texts//*/print:entity-kind(.)]">
-      <xsl:sort select="index-of(('person', 'place', 'org'), .)"/>
+    <xsl:variable name="root" as="document-node()" select="/"/>
+    <xsl:for-each select="$print:index-kinds[exists(key('print:mentions', ., $root))]">
       <li class="contents-level-1"><a href="#print-index-{.}"><xsl:value-of select="$print:indexes(.)"/></a></li>
     </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="print:chronology" as="element()?">
-    <xsl:variable name="dates" as="element(date)*" select="print:texts(/)//date[print:is-event-date(.)]"/>
-    <xsl:if test="count($dates) ge $tt:chronology-minimum">
+    <xsl:if test="count($print:event-dates) ge $tt:chronology-minimum">
       <section class="appendix chronology" id="print-chronology">
         <h1 data-label="Chronology">Chronology</h1>
-        <xsl:for-each select="$dates">
+        <xsl:for-each select="$print:event-dates">
           <xsl:sort select="tt:date-sort-key(tt:date-value(.))"/>
           <div class="chronology-entry">
             <span class="chronology-date"><xsl:value-of select="tt:date-value(.)"/></span>
@@ -107,13 +115,13 @@
   </xsl:template>
 
   <xsl:template name="print:indexes" as="element()*">
-    <xsl:variable name="mentions" as="element()*" select="print:texts(/)//*[print:entity-kind(.)]"/>
-    <xsl:for-each-group select="$mentions" group-by="print:entity-kind(.)">
-      <xsl:sort select="index-of(('person', 'place', 'org'), current-grouping-key())"/>
-      <section class="appendix index" id="print-index-{current-grouping-key()}">
-        <h1 data-label="{$print:indexes(current-grouping-key())}"><xsl:value-of select="$print:indexes(current-grouping-key())"/></h1>
+    <xsl:variable name="root" as="document-node()" select="/"/>
+    <xsl:for-each select="$print:index-kinds[exists(key('print:mentions', ., $root))]">
+      <xsl:variable name="mentions" as="element()*" select="key('print:mentions', ., $root)"/>
+      <section class="appendix index" id="print-index-{.}">
+        <h1 data-label="{$print:indexes(.)}"><xsl:value-of select="$print:indexes(.)"/></h1>
         <xsl:variable name="entries" as="element()*">
-          <xsl:for-each-group select="current-group()" group-by="print:entity-key(.)">
+          <xsl:for-each-group select="$mentions" group-by="print:entity-key(.)">
             <xsl:variable name="register-entry" as="element()?" select="print:register-entry(current-grouping-key(), .)"/>
             <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.))[. ne ''][1]"/>
             <div class="index-entry" data-mentions="{current-group() ! ('mention-' || generate-id(.))}">
@@ -128,9 +136,9 @@
           </xsl:for-each-group>
         </xsl:variable>
         <xsl:perform-sort select="$entries">
-          <xsl:sort select="lower-case(string(*[@class = 'index-name']))" lang="{print:document-language(/*)}"/>
+          <xsl:sort select="lower-case(string(*[@class = 'index-name']))" lang="{print:document-language($root/*)}"/>
         </xsl:perform-sort>
       </section>
-    </xsl:for-each-group>
+    </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>

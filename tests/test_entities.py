@@ -15,7 +15,7 @@ from lxml import etree
 
 from tei_tool import xmlsafe
 from tei_tool.cli import main
-from tei_tool.entities import REGISTER_LISTS, build_index, location_id
+from tei_tool.entities import REGISTER_LISTS, QuoteRecord, build_index, location_id
 from tei_tool.errors import OutputError, XMLInputError
 from tei_tool.export import export_registers, render, table
 
@@ -152,6 +152,11 @@ def test_quotes_have_speaker_work_and_word_count(letters_index):
     assert speech["text"] == "Life has become better, comrades; life has become more joyous."
     assert speech["words"] == 10
     assert (headline["work_id"], headline["words"]) == ("pravda", 5)  # from the bibl of its cit
+
+
+def test_quote_words_are_tokens_with_a_letter_or_digit():
+    text = "— Ça va? _ ... 1937 x_y ٣ " + "-" * 200_000  # a long run of dashes must not slow the count down
+    assert QuoteRecord("f.xml", "p-1", 1, "quote", text).words == 5  # Ça, va?, 1937, x_y, ٣
 
 
 def test_fixture_counts_equal_xpath_counts():

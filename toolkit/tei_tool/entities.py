@@ -83,6 +83,7 @@ _SELF_CANDIDATES = frozenset(TEI + name for name in (*NAMING_KINDS, "rs", "name"
 _REGISTER_TAGS = frozenset(TEI + name for name in REGISTER_LISTS)
 _LOCATION_TAGS = frozenset(TEI + name for name in LOCATION_ELEMENTS)
 _ENTRY_TAGS = tuple(TEI + name for name in ENTRY_KINDS)
+_WORD_START = re.compile(r"(?<!\S)\S*?[^\W_]")  # a token start, up to its first alphanumeric ([^\W_] is str.isalnum)
 _WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
 
 
@@ -177,7 +178,8 @@ class QuoteRecord(Located):
 
     @property
     def words(self) -> int:
-        return sum(1 for token in self.text.split() if any(ch.isalnum() for ch in token))
+        """Whitespace-separated tokens with at least one letter or digit."""
+        return len(_WORD_START.findall(self.text))
 
 
 @dataclass
@@ -303,32 +305,22 @@ def _preferred_reading(choice: etree._Element) -> etree._Element | None:
     return options[0] if options else None
 
 
-class _Positions:
-    """1-based index of TEI elements among same-named elements, per document.
+def _positions(root: etree._Element, elements: set[etree._Element]) -> dict[etree._Element, int]:
+    """1-based index of each element among the TEI elements of its local name, in one pass.
 
-    :meth:`find` locates many elements in one pass over the document and
-    keeps only their positions (holding every same-named element of a
-    large document would cost more than the pass itself).
+    Only the wanted positions are kept: holding every same-named element of
+    a large document would cost more than the pass itself.
     """
-
-    def __init__(self, root: etree._Element):
-        self._root = root
-        self._position: dict[etree._Element, int] = {}
-
-    def find(self, elements: Iterable[etree._Element]) -> None:
-        wanted = {element for element in elements if element not in self._position}
-        if not wanted:
-            return
-        counters = dict.fromkeys({TEI + localname(element) for element in wanted}, 0)
-        for element in self._root.iter(*counters):
-            tag = element.tag
-            counters[tag] += 1
-            if element in wanted:
-                self._position[element] = counters[tag]
-
-    def index(self, element: etree._Element) -> int:
-        self.find([element])
-        return self._position.get(element, 0)
+    if not elements:
+        return {}
+    counters = dict.fromkeys({TEI + localname(element) for element in elements}, 0)
+    found = {}
+    for element in root.iter(*counters):
+        tag = element.tag
+        counters[tag] += 1
+        if element in elements:
+            found[element] = counters[tag]
+    return found
 
 
 def location_block(element: etree._Element) -> etree._Element:
@@ -341,7 +333,7 @@ def location_block(element: etree._Element) -> etree._Element:
     return element
 
 
-def location_id(element: etree._Element, positions: _Positions | None = None) -> str:
+def location_id(element: etree._Element) -> str:
     """The permalink id of the passage an element is in.
 
     The passage is the nearest ancestor-or-self that is one of
@@ -353,11 +345,19 @@ def location_id(element: etree._Element, positions: _Positions | None = None) ->
     ``p-12``. The HTML edition uses the same ids for its anchors.
     """
     block = location_block(element)
-    return _block_id(block, positions or _Positions(element.getroottree().getroot()))
+    return _location_ids([block], element.getroottree().getroot())[block]
 
 
-def _block_id(block: etree._Element, positions: _Positions) -> str:
-    return block.get(XML_ID) or f"{localname(block)}-{positions.index(block)}"
+def _location_ids(blocks: Iterable[etree._Element], root: etree._Element) -> dict[etree._Element, str]:
+    """:func:`location_id` of many blocks of one document, numbering those without ``xml:id`` together."""
+    ids = dict.fromkeys(blocks, "")
+    for block in ids:
+        ids[block] = block.get(XML_ID) or ""
+    unnamed = {block for block, given in ids.items() if not given}
+    positions = _positions(root, unnamed)
+    for block in unnamed:
+        ids[block] = f"{localname(block)}-{positions.get(block, 0)}"
+    return ids
 
 
 class _Registry:
@@ -659,12 +659,11 @@ def _scan(document: Document) -> _FileScan:
     """One pass over the text of a document, keeping only small records of what it points to."""
     scan = _FileScan(document.display_name)
     found = [(element, location_block(element)) for element in text_candidates(document.root)]
-    positions = _Positions(document.root)
-    positions.find(block for _, block in found if not block.get(XML_ID))
+    locations = _location_ids((block for _, block in found), document.root)
     blocks: dict[str, etree._Element] = {}
     for element, block in found:
         name = localname(element)
-        location = _block_id(block, positions)
+        location = locations[block]
         blocks.setdefault(location, block)
         line = element.sourceline or 0
         tokens, counts_unresolved = _pointers(element, name)

@@ -138,12 +138,18 @@ class _Loader:
             raise _error(root, f"document element {root.tag!r} is not a RELAX NG pattern")
         if ns is not None and root.get("ns") is None:
             root.set("ns", ns)
+        for ref in root.iter(R + "externalRef", R + "include"):
+            # Resolved now, while every xml:base on the way is still there (cleaning drops them).
+            if ref.get("href") is not None:
+                ref.set("href", urljoin(ref.base or "", ref.get("href")))
+        holder = _rng("div")  # a parent, so that even a document element can be replaced
+        holder.append(root)
         self._open.append(key)
         try:
             self._clean(root, datatype_library="", ns="")
         finally:
             self._open.pop()
-        return root
+        return holder[0]
 
     def _clean(self, el: etree._Element, datatype_library: str, ns: str) -> None:
         """4.1–4.10 on one element and, recursively, on its children."""
@@ -252,8 +258,6 @@ class _Loader:
 
     def _external_ref(self, el, ns: str) -> None:
         root = self.load(Path(_url_to_path(el.get("href"))), ns, el)
-        if el.getparent() is None:
-            raise _error(el, "externalRef cannot be the document element here")
         el.getparent().replace(el, root)
 
     def _include(self, el, ns: str) -> None:

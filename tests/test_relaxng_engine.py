@@ -163,3 +163,18 @@ def test_start_up_does_not_load_compact_syntax_support(tmp_path):
             f"print(etree.RelaxNG(file={str(compact)!r}).validate(etree.fromstring('<a>x</a>').getroottree()))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True"]
+
+
+def test_pattern_limit_stops_validation_with_a_schema_error(tmp_path, monkeypatch):
+    """Interleaved groups: each order of the children is a new state, until the bound is reached."""
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    groups = "".join(f'<group><element name="a{i}"><empty/></element><element name="b{i}"><empty/></element></group>'
+                     for i in range(8))
+    path = tmp_path / "interleave.rng"
+    path.write_text(f'<element xmlns="{RNG}" name="doc"><interleave>{groups}</interleave></element>')
+    schema = compile_schema(path)
+    children = [f"<a{i}/>" for i in range(8)] + [f"<b{i}/>" for i in range(8)]
+    assert findings(schema, tmp_path, f"<doc>{''.join(children)}</doc>") == []
+    monkeypatch.setattr(schema.grammar.builder, "limit", len(schema.grammar.builder._pairs) + 5)
+    with pytest.raises(SchemaError, match="more than .* patterns"):
+        findings(schema, tmp_path, f"<doc>{''.join(reversed(children))}</doc>")

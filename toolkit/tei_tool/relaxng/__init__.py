@@ -15,7 +15,9 @@ from . import restrictions
 from .cache import cached
 from .datatypes import DatatypeError
 from .derivative import Deriver
-from .patterns import Grammar, build_grammar, collector_paused, grammar_from_table, grammar_to_table
+from .patterns import (
+    Grammar, PatternLimitError, build_grammar, collector_paused, grammar_from_table, grammar_to_table,
+)
 from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
 from .validator import Validation
 
@@ -69,8 +71,11 @@ class Schema:
             tree = tree.tree
         filename = filename or tree.docinfo.URL or "<document>"
         source = _source_of(tree)
-        with collector_paused():
-            findings = Validation(self.grammar, self.deriver, filename, source).run(tree)
+        try:
+            with collector_paused():
+                findings = Validation(self.grammar, self.deriver, filename, source).run(tree)
+        except PatternLimitError as exc:
+            raise SchemaError(f"{self.path}:0:0: {exc} while checking {filename}") from None
         yield from findings
 
     def is_valid(self, tree) -> bool:

@@ -72,8 +72,20 @@ def nc_names(nc: tuple) -> list[tuple[str, str]]:
     return []
 
 
+class PatternLimitError(RuntimeError):
+    """Derivatives grew past :attr:`Builder.limit` patterns."""
+
+
 class Builder:
-    """Makes patterns, returning the existing object for a pattern seen before."""
+    """Makes patterns, returning the existing object for a pattern seen before.
+
+    Derivatives of ``interleave`` can multiply: the number of patterns
+    made is bounded by ``limit`` (tei_all over the whole corpus needs about
+    30,000), so that a schema and documents that would need millions stop
+    with an error instead of exhausting memory.
+    """
+
+    limit = 500_000
 
     def __init__(self) -> None:
         self.not_allowed = Pattern(NOT_ALLOWED)
@@ -98,6 +110,7 @@ class Builder:
         key = frozenset(members)
         found = self._choices.get(key)
         if found is None:
+            self._check_limit()
             found = Pattern(CHOICE, nullable=any(m.nullable for m in members))
             found.members = tuple(members)
             self._choices[key] = found
@@ -107,8 +120,14 @@ class Builder:
         key = (kind, a, b)
         found = self._pairs.get(key)
         if found is None:
+            self._check_limit()
             found = self._pairs[key] = Pattern(kind, a, b, nullable)
         return found
+
+    def _check_limit(self) -> None:
+        if len(self._pairs) + len(self._choices) >= self.limit:
+            raise PatternLimitError(f"validation needs more than {self.limit:,} patterns "
+                                    "(an interleave with many ways to go on); try --engine jing")
 
     def group(self, a: Pattern, b: Pattern) -> Pattern:
         if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:

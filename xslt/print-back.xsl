@@ -3,8 +3,11 @@
   print-back.xsl: the appendices of the PDF edition, generated from the
   tagging: a chronology of the dated events in the text and indexes of
   persons, places and organisations. Each index entry lists the anchors of
-  its mentions in data-mentions; the pdf module turns them into page numbers
-  (each page once, runs as ranges) after WeasyPrint has laid out the pages.
+  its mentions in data-mentions; the pdf module adds their page numbers at
+  the end of the entry (each page once, runs as ranges) after WeasyPrint has
+  laid out the pages. Entries are plain text where they can be: each inline
+  box costs WeasyPrint layout work, again for every try at balancing the
+  columns.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -103,11 +106,9 @@
           <xsl:sort select="tt:date-sort-key(tt:date-value(.))"/>
           <div class="chronology-entry">
             <span class="chronology-date"><xsl:value-of select="tt:date-value(.)"/></span>
-            <span class="chronology-event">
-              <xsl:value-of select="print:date-context(.)"/>
-              <xsl:text> </xsl:text>
-              <a class="page-reference" href="#date-{generate-id()}"/>
-            </span>
+            <xsl:value-of select="print:date-context(.)"/>
+            <xsl:text> </xsl:text>
+            <a class="page-reference" href="#date-{generate-id()}"/>
           </div>
         </xsl:for-each>
       </section>
@@ -125,18 +126,17 @@
             <xsl:variable name="register-entry" as="element()?" select="print:register-entry(current-grouping-key(), .)"/>
             <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.))[. ne ''][1]"/>
             <div class="index-entry" data-mentions="{current-group() ! ('mention-' || generate-id(.))}">
-              <span class="index-name"><xsl:value-of select="$label"/></span>
+              <xsl:value-of select="$label"/>
               <xsl:for-each select="$register-entry/(persName | placeName | orgName)[@xml:lang and @xml:lang ne print:document-language(root(.)/*)]">
                 <xsl:text> </xsl:text>
                 <span class="index-variant" lang="{@xml:lang}"><xsl:value-of select="normalize-space()"/></span>
               </xsl:for-each>
               <xsl:text> </xsl:text>
-              <span class="index-pages"/>
             </div>
           </xsl:for-each-group>
         </xsl:variable>
         <xsl:perform-sort select="$entries">
-          <xsl:sort select="lower-case(string(*[@class = 'index-name']))" lang="{print:document-language($root/*)}"/>
+          <xsl:sort select="lower-case(text()[1])" lang="{print:document-language($root/*)}"/>
         </xsl:perform-sort>
       </section>
     </xsl:for-each>

@@ -114,16 +114,15 @@ def page_ranges(pages: list[int]) -> list[tuple[int, int]]:
 
 
 def fill_index_pages(section: etree._Element, page_of: dict[str, int]) -> None:
-    """Write "3, 5–6, 12" into each entry, each number linking to the first mention on that page."""
+    """Add "3, 5–6, 12" at the end of each entry, each number linking to the first mention on that page."""
     for entry in section.xpath(".//*[@data-mentions]"):
         first_mention: dict[int, str] = {}
         for mention in entry.get("data-mentions").split():
             if mention in page_of:
                 first_mention.setdefault(page_of[mention] + 1, mention)
-        target = entry.find(".//span[@class='index-pages']")
         runs = page_ranges(list(first_mention))
         for number, (start, end) in enumerate(runs):
-            link = etree.SubElement(target, "a", href="#" + first_mention[start])
+            link = etree.SubElement(entry, "a", href="#" + first_mention[start])
             link.text = str(start) if start == end else f"{start}–{end}"
             link.tail = ", " if number < len(runs) - 1 else None
 

@@ -6,7 +6,8 @@ Validates every corpus file against tei_all with: the native engine (in
 worker processes), libxml2 through lxml (the simplified schema pruned per
 document), and jing when the `jing` command exists; native and jing take
 turns for a few rounds and the best time of each counts, as the machine
-may be shared.  Prints per engine the
+may be shared.  CPU seconds (all processes of the run) are printed too:
+on a busy machine they vary less than wall-clock time.  Prints per engine the
 total seconds, files per second, the slowest file and agreement with the
 verdicts and error counts jing recorded in MANIFEST.tsv; then one file of
 up to 1 MB validated in a fresh process (start-up included) by the native
@@ -20,6 +21,7 @@ import csv
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,12 +54,13 @@ def well_formed(rows, corpus: Path) -> list[dict]:
     return kept
 
 
-def report(name: str, seconds: float, per_file: dict[str, tuple[float, int]], rows) -> None:
+def report(name: str, seconds: float, per_file: dict[str, tuple[float, int]], rows, cpu: float | None = None) -> None:
     slowest = max(per_file.items(), key=lambda item: item[1][0]) if per_file else ("-", (0.0, 0))
     verdicts = sum((per_file[r["file"]][1] == 0) == (r["tei_all_jing"] == "valid") for r in rows)
     invalid = [r for r in rows if r["tei_all_jing"] == "invalid"]
     counts = sum(per_file[r["file"]][1] == int(r["tei_all_jing_errors"]) for r in invalid)
-    print(f"{name:8} {seconds:7.2f} s  {len(rows) / seconds:6.1f} files/s  slowest {slowest[1][0]:.2f} s "
+    cpu_text = f" (CPU {cpu:5.2f} s)" if cpu is not None else " " * 15
+    print(f"{name:8} {seconds:7.2f} s{cpu_text}  {len(rows) / seconds:6.1f} files/s  slowest {slowest[1][0]:.2f} s "
           f"({Path(slowest[0]).name})  verdicts {verdicts}/{len(rows)}  "
           f"error counts {counts}/{len(invalid)}")
 
@@ -71,12 +74,18 @@ def run_native(rows, corpus: Path, schema: Path, jobs: int):
             "paths = json.loads(sys.stdin.read())\n"
             "print(json.dumps({p: len(f) for p, f in validate_files(%r, paths, %d)}))"
             % (str(ROOT / "toolkit"), str(schema), jobs))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(paths), capture_output=True,
                           text=True, check=True, env=_bytecode_cached_env())
-    total = time.perf_counter() - start
+    total, cpu = time.perf_counter() - start, _children_cpu() - cpu
     counts = json.loads(done.stdout)
-    return total, {r["file"]: (0.0, counts[p]) for r, p in zip(rows, paths)}
+    return total, {r["file"]: (0.0, counts[p]) for r, p in zip(rows, paths)}, cpu
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes, grandchildren included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def native_per_file(rows, corpus: Path, schema: Path) -> dict[str, tuple[float, int]]:
@@ -109,15 +118,15 @@ def run_libxml2(rows, corpus: Path, schema: Path):
 
 def run_jing(rows, corpus: Path, schema: Path, jing: str):
     paths = [str(corpus / r["file"]) for r in rows]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([jing, str(schema), *paths], capture_output=True, text=True)
-    total = time.perf_counter() - start
+    total, cpu = time.perf_counter() - start, _children_cpu() - cpu
     errors: dict[str, int] = {}
     for line in done.stdout.splitlines():
         match = re.match(r"(.*?):\d+:\d+: (error|fatal):", line)
         if match:
             errors[match[1]] = errors.get(match[1], 0) + 1
-    return total, {r["file"]: (0.0, errors.get(str(corpus / r["file"]), 0)) for r in rows}
+    return total, {r["file"]: (0.0, errors.get(str(corpus / r["file"]), 0)) for r in rows}, cpu
 
 
 _PYCACHE = tempfile.TemporaryDirectory(prefix="tei-tool-bench-")
@@ -183,9 +192,10 @@ def main() -> None:
             result = run_jing(rows, args.corpus, schema, jing)
             jing_result = result if jing_result is None or result[0] < jing_result[0] else jing_result
     times = native_per_file(rows, args.corpus, schema)
-    report("native", native[0], {name: (times[name][0], count) for name, (_, count) in native[1].items()}, rows)
+    report("native", native[0], {name: (times[name][0], count) for name, (_, count) in native[1].items()}, rows,
+           native[2])
     if jing_result:
-        report("jing", *jing_result, rows)
+        report("jing", jing_result[0], jing_result[1], rows, jing_result[2])
         print(f"native throughput {jing_result[0] / native[0]:.2f} x jing's")
     if not args.no_libxml2:
         report("libxml2", *run_libxml2(rows, args.corpus, schema), rows)

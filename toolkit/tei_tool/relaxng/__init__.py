@@ -70,10 +70,9 @@ class Schema:
             filename = filename or getattr(tree, "display_name", None)
             tree = tree.tree
         filename = filename or tree.docinfo.URL or "<document>"
-        source = _source_of(tree)
         try:
             with collector_paused():
-                findings = Validation(self.grammar, self.deriver, filename, source).run(tree)
+                findings = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree)).run(tree)
         except PatternLimitError as exc:
             raise SchemaError(f"{self.path}:0:0: {exc} while checking {filename}") from None
         yield from findings

@@ -11,6 +11,8 @@ every problem in the document is found in one pass.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from lxml import etree
 
 from ..findings import Finding, Severity
@@ -113,22 +115,22 @@ def _previous_in_document(node):
 class _Locator:
     """Columns for elements and attributes, found in the source text only when needed.
 
-    Only the line of a reported element is searched, from the end of the
-    start tag before it on that line, so a document with a few errors costs
-    a few lines of work however large it is.
+    The source is read only if there is an error to locate, and only the
+    line of a reported element is searched, from the end of the start tag
+    before it on that line: a document with a few errors costs a few lines
+    of work however large it is.
     """
 
-    def __init__(self, source: bytes | None):
-        self.source = source
-        self._lines: list[str] | None = None
+    def __init__(self, read_source: Callable[[], bytes | None]):
+        self._read_source = read_source
+        self._lines: list[str] | None = None  # the source's lines, read at the first error
         self._columns: dict = {}
         self._ends: dict = {}
 
     def _line(self, el) -> str | None:
-        if self.source is None:
-            return None
         if self._lines is None:
-            self._lines = self.source.decode("utf-8", errors="replace").split("\n")
+            source = self._read_source()
+            self._lines = [] if source is None else source.decode("utf-8", errors="replace").split("\n")
         line = el.sourceline
         return self._lines[line - 1] if line and line <= len(self._lines) else None
 
@@ -179,16 +181,17 @@ class _Locator:
 class Validation:
     """One run of a grammar over one document."""
 
-    def __init__(self, grammar: Grammar, deriver: Deriver, filename: str, source: bytes | None):
+    def __init__(self, grammar: Grammar, deriver: Deriver, filename: str,
+                 read_source: Callable[[], bytes | None]):
         self.g, self.d, self.filename = grammar, deriver, filename
         self.findings: list[Finding] = []
-        self._source = source
+        self._read_source = read_source
         self._tags: dict[str, tuple[str, str]] = {}
         self._ids: dict[str, etree._Element] = {}
         self._refs: list[tuple[etree._Element, str, str]] = []
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
-        self._locator = _Locator(self._source)
+        self._locator = _Locator(self._read_source)
         state = self.element(tree.getroot(), self.g.start)
         if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")

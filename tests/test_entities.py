@@ -163,6 +163,17 @@ def test_fixture_counts_equal_xpath_counts():
     assert_counts_match_xpath(LETTERS, uris={"stalin": ("https://www.wikidata.org/wiki/Q855",)})
 
 
+def test_register_lists_inside_nested_texts_of_a_corpus():
+    # Registers in the group's texts are skipped, their entries still count; header paragraphs count in p-n.
+    nested = FIXTURES / "nested-texts.xml"
+    assert_counts_match_xpath(nested)
+    index = build_index([nested])
+    kirov = index.get("kirov")
+    assert [(m.location, m.surface) for m in kirov.mentions] == [("p-5", "Kirov"), ("p-6", "S. M. Kirov"), ("p-9", "Kirov")]
+    assert [m.location for m in index.get("moscow").mentions] == ["p-6", "p-9"]
+    assert [e.name for e in index.of_kind("persons") if e.status == "unlinked"] == ["an unnamed guard"]
+
+
 def test_location_id_uses_xml_id_else_position():
     document = xmlsafe.load(LETTERS)
     kirov = document.tree.xpath("//tei:p[@xml:id='par-1']/tei:persName", namespaces=NS)[0]

@@ -83,6 +83,7 @@ _SELF_CANDIDATES = frozenset(TEI + name for name in (*NAMING_KINDS, "rs", "name"
 _REGISTER_TAGS = frozenset(TEI + name for name in REGISTER_LISTS)
 _LOCATION_TAGS = frozenset(TEI + name for name in LOCATION_ELEMENTS)
 _ENTRY_TAGS = tuple(TEI + name for name in ENTRY_KINDS)
+_TEXT = TEI + "text"
 _WORD_START = re.compile(r"(?<!\S)\S*?[^\W_]")  # a token start, up to its first alphanumeric ([^\W_] is str.isalnum)
 _WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q\d+)", re.IGNORECASE)
 
@@ -216,29 +217,57 @@ def localname(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def text_candidates(root: etree._Element) -> Iterable[etree._Element]:
+@dataclass
+class _Outline:
+    """What one pass over a document finds before its text is read.
+
+    Each pass over a large tree costs about as much as the next (memory, not
+    Python, is the limit), so entries, texts and register lists are found
+    together.
+    """
+
+    entries: list[etree._Element]  # entry elements with an xml:id, in document order
+    texts: list[etree._Element]  # top-level text elements (a group's texts are inside theirs)
+    texts_with_registers: set[etree._Element]
+
+
+def _outline(root: etree._Element) -> _Outline:
+    entries, texts, registers = [], [], []
+    for element in root.iter(*_ENTRY_TAGS, _TEXT, *_REGISTER_TAGS):
+        tag = element.tag
+        if tag == _TEXT:
+            if next(element.iterancestors(_TEXT), None) is None:
+                texts.append(element)
+        elif tag in _REGISTER_TAGS:
+            registers.append(element)
+        elif element.get(XML_ID):
+            entries.append(element)
+    texts_with_registers = set()
+    for register in registers:
+        if enclosing := list(register.iterancestors(_TEXT)):
+            texts_with_registers.add(enclosing[-1])
+    return _Outline(entries, texts, texts_with_registers)
+
+
+def _text_candidates(outline: _Outline) -> Iterable[etree._Element]:
     """TEI elements of the text (outside register lists) that may mention, date or quote.
 
     That is naming elements, ``date``, quotations, and any element with a
     pointer attribute; in document order.
     """
-    for text in root.iter(TEI + "text"):
-        if any(ancestor.tag == TEI + "text" for ancestor in text.iterancestors()):
-            continue
-        for element in _outside_registers(text):
+    for text in outline.texts:
+        for element in _outside_registers(text, text in outline.texts_with_registers):
             if element.tag in _SELF_CANDIDATES or not _POINTER_ATTRIBUTES.isdisjoint(element.keys()):
                 yield element
 
 
-def _outside_registers(text: etree._Element) -> Iterable[etree._Element]:
+def _outside_registers(text: etree._Element, has_registers: bool) -> Iterable[etree._Element]:
     """The TEI elements of ``text`` in document order, without register lists and their content.
 
     Most texts have no register list; they get lxml's plain iterator, the
     fastest walk there is (this loop is the hot spot of the index).
     """
-    if next(text.iter(*_REGISTER_TAGS), None) is None:
-        return text.iter(TEI + "*")
-    return _skipping_registers(text)
+    return _skipping_registers(text) if has_registers else text.iter(TEI + "*")
 
 
 def _skipping_registers(text: etree._Element) -> Iterable[etree._Element]:
@@ -368,11 +397,9 @@ class _Registry:
         self._by_id: dict[str, Entity] = {}
         self._by_uri: dict[str, Entity] = {}
 
-    def add_entries(self, document: Document) -> None:
-        """Register every entry with an ``xml:id`` in the document, in document order."""
-        for entry in document.root.iter(*_ENTRY_TAGS):
-            if entry.get(XML_ID):
-                self.add_entry(entry, ENTRY_KINDS[localname(entry)], document.display_name)
+    def add_entries(self, entries: Iterable[etree._Element], file: str) -> None:
+        for entry in entries:
+            self.add_entry(entry, ENTRY_KINDS[localname(entry)], file)
 
     def add_entry(self, entry: etree._Element, kind: str, file: str) -> None:
         entity_id = entry.get(XML_ID)
@@ -655,10 +682,10 @@ class _FileScan:
             index.dates.append(record)
 
 
-def _scan(document: Document) -> _FileScan:
+def _scan(document: Document, outline: _Outline) -> _FileScan:
     """One pass over the text of a document, keeping only small records of what it points to."""
     scan = _FileScan(document.display_name)
-    found = [(element, location_block(element)) for element in text_candidates(document.root)]
+    found = [(element, location_block(element)) for element in _text_candidates(outline)]
     locations = _location_ids((block for _, block in found), document.root)
     blocks: dict[str, etree._Element] = {}
     for element, block in found:
@@ -735,11 +762,13 @@ def build_index(documents: Iterable[Document | str | Path], authorities: Iterabl
     scans: list[_FileScan] = []
     for source in documents:
         document = _as_document(source)
-        registry.add_entries(document)
+        outline = _outline(document.root)
+        registry.add_entries(outline.entries, document.display_name)
         files.append(document.display_name)
-        scans.append(_scan(document))
+        scans.append(_scan(document, outline))
     for source in authorities:
-        registry.add_entries(_as_document(source))
+        authority = _as_document(source)
+        registry.add_entries(_outline(authority.root).entries, authority.display_name)
     index = EntityIndex(files, registry.entities, [], [])
     for scan in scans:
         scan.resolve(registry, index)

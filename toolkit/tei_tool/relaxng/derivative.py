@@ -34,6 +34,9 @@ class Deriver:
         self.b = builder
         self._relaxed: dict[Pattern, Pattern] = {}
         self._attributes: dict[Pattern, tuple[Pattern, ...]] = {}
+        # (state, attributes as lxml lists them) -> (state after them, ID-typed ones, True):
+        # the validator's shortcut for the many elements whose start tags recur word for word.
+        self.attribute_sets: dict[tuple, tuple] = {}
 
     # -- start tag ---------------------------------------------------------
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:

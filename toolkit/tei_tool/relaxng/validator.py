@@ -23,6 +23,7 @@ from .patterns import (
 )
 
 _MAX_LISTED = 12
+_ATTRIBUTE_SETS_LIMIT = 200_000  # remembered (state, attributes) pairs, most of them recurring
 
 
 def _qname(tag: str, cache: dict) -> tuple[str, str]:
@@ -188,16 +189,17 @@ class Validation:
         self._read_source = read_source
         self._tags: dict[str, tuple[str, str]] = {}
         self._ids: dict[str, etree._Element] = {}
-        self._refs: list[tuple[etree._Element, str, str]] = []
+        self._refs: list[tuple[etree._Element, str, tuple[str, str], str]] = []
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
         self._locator = _Locator(self._read_source)
         state = self.element(tree.getroot(), self.g.start)
         if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")
-        for el, name, value in self._refs:
+        for el, name, aqn, value in self._refs:
             if value not in self._ids:
-                self.report(el, f"reference to non-existent ID `{value}`", attribute=name)
+                self.report(el, f"reference to non-existent ID `{value}`",
+                            attribute=self._attribute_display(el, name, aqn))
         return self.findings
 
     def report(self, el, message: str, attribute: str | None = None) -> None:
@@ -249,17 +251,15 @@ class Validation:
         d = self.d
         attributes = el.items()
         if attributes:
-            tags, id_types = self._tags, self.g.id_types
-            for name, value in attributes:
-                aqn = tags.get(name) or _qname(name, tags)
-                after = d.attribute(state, aqn, value)
-                if after.kind == NOT_ALLOWED:
-                    self._attribute_error(el, name, aqn, value, state)
-                    continue
-                state = after
-                id_type = id_types.get(aqn)
-                if id_type:
-                    self._track_id(el, self._attribute_display(el, name, aqn), value, id_type)
+            key = (state, tuple(attributes))
+            known = d.attribute_sets.get(key)
+            if known is None:
+                known = self._attributes(el, state, attributes)
+                if known[2] and len(d.attribute_sets) < _ATTRIBUTE_SETS_LIMIT:
+                    d.attribute_sets[key] = known
+            state = known[0]
+            for name, aqn, value, id_type in known[1]:
+                self._track_id(el, name, aqn, value, id_type)
         closed = state.close_memo or d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
             missing = _attribute_names(state, required_only=True)
@@ -289,6 +289,24 @@ class Validation:
             ended = d.end_tag_recovering(content)
         return ended
 
+    def _attributes(self, el, state: Pattern, attributes) -> tuple[Pattern, tuple, bool]:
+        """The state after ``el``'s attributes, its ID-typed attributes, and whether all were allowed."""
+        d, tags, id_types = self.d, self._tags, self.g.id_types
+        ids = []
+        clean = True
+        for name, value in attributes:
+            aqn = tags.get(name) or _qname(name, tags)
+            after = d.attribute(state, aqn, value)
+            if after.kind == NOT_ALLOWED:
+                self._attribute_error(el, name, aqn, value, state)
+                clean = False
+                continue
+            state = after
+            id_type = id_types.get(aqn)
+            if id_type:
+                ids.append((name, aqn, value, id_type))
+        return state, tuple(ids), clean
+
     def _incomplete(self, el, content: Pattern) -> None:
         expected = [n for n in _expected_elements(content) if n != "text"]
         self.report(el, f"element `{self._display(el)}` incomplete"
@@ -313,16 +331,16 @@ class Validation:
                             + (f"; expected attribute {_listing(expected)}" if expected else ""),
                         attribute=shown)
 
-    def _track_id(self, el, name, value, id_type) -> None:
+    def _track_id(self, el, name, aqn, value, id_type) -> None:
         if id_type == "ID":
             value = value.strip()
             if value in self._ids:
-                self.report(el, f"duplicate ID `{value}`", attribute=name)
+                self.report(el, f"duplicate ID `{value}`", attribute=self._attribute_display(el, name, aqn))
             else:
                 self._ids[value] = el
         else:
             for ref in value.split():
-                self._refs.append((el, name, ref))
+                self._refs.append((el, name, aqn, ref))
 
     def children(self, el, content: Pattern) -> Pattern:
         """The content state after the children of ``el`` (which has some), checked in order.

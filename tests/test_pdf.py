@@ -204,6 +204,28 @@ def test_linguistic_tokens_are_text_not_boxes(tmp_path):
     assert kept == [("tei-w rend-italic", None, None), ("tei-w", "la", None), ("tei-s", None, "s2")], "styled, foreign and linked tokens keep their span"
 
 
+def test_token_spacing_follows_punctuation_not_encoding_layout(tmp_path):
+    """One token a line is how word-tagged texts are encoded; the reader sees "carpenter, born", not "carpenter , born"."""
+    source = tmp_path / "tokens.xml"
+    source.write_text(WORD_TAGGED.replace("<p>", """<p><w>a</w>
+<w>carpenter</w>
+<pc>,</pc>
+<w>born</w> <pc>“</pc>
+<w>Arthurian</w>
+<w>legend</w>
+<pc>,</pc>
+<pc>”</pc>
+<w join="left">'s</w></p><p xml:lang="fr"><w>Quoi</w>
+<pc>?</pc>
+<pc>«</pc>
+<w>Non</w>
+<pc>.</pc>
+<pc>»</pc></p><p>""", 1), encoding="utf-8")
+    english, french = [" ".join(p.text_content().split()) for p in lxml_html.fromstring(transform("print.xsl", source).principal).findall(".//main//p")[:2]]
+    assert english == "a carpenter, born “Arthurian legend,”'s"
+    assert french == "Quoi ? « Non. »", "French keeps its spaces before ? and inside guillemets"
+
+
 def test_footnote_area_has_no_top_border_or_padding():
     """A border-top or padding-top on @footnote drops footnotes in WeasyPrint 70 (issue #2502)."""
     css = (resources.xslt_dir() / "print.css").read_text()

@@ -79,6 +79,28 @@
     <xsl:apply-templates mode="#current"/>
   </xsl:template>
 
+  <!--
+    Between tokens, whitespace is the encoder's line layout ("carpenter",
+    newline, ","), not the author's spacing: it is left out before closing
+    punctuation and after opening punctuation (French keeps its space before
+    ; : ! ? and inside « »), and wherever @join says so.
+  -->
+  <xsl:template match="text()[not(normalize-space())][
+      following::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'left')]
+      or preceding::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'right')]]"
+      mode="tt:body" as="empty-sequence()"/>
+
+  <!-- Whether a token attaches to its neighbour on that side ('left' or 'right') without a space. -->
+  <xsl:function name="print:joins" as="xs:boolean">
+    <xsl:param name="token" as="element()"/>
+    <xsl:param name="side" as="xs:string"/>
+    <xsl:sequence select="
+        if ($token/@join) then $token/@join = ($side, 'both')
+        else exists($token/self::pc)
+          and matches($token, if ($side eq 'left') then '^[.,;:!?)\]}»”…]+$' else '^[(\[{«“]+$')
+          and not(matches($token, '[;:!?«»]') and starts-with(lower-case(string(($token/ancestor-or-self::*/@xml:lang)[last()])), 'fr'))"/>
+  </xsl:function>
+
   <!-- Left out of the reading text: surplus, deletions, page furniture of the source. -->
   <xsl:template match="surplus | del | fw" mode="tt:body" as="empty-sequence()"/>
 

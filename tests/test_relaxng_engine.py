@@ -178,3 +178,16 @@ def test_pattern_limit_stops_validation_with_a_schema_error(tmp_path, monkeypatc
     monkeypatch.setattr(schema.grammar.builder, "limit", len(schema.grammar.builder._pairs) + 5)
     with pytest.raises(SchemaError, match="more than .* patterns"):
         findings(schema, tmp_path, f"<doc>{''.join(reversed(children))}</doc>")
+
+
+def test_recurring_start_tags_still_check_ids_and_values(schema, tmp_path):
+    """Identical start tags share one derivation; IDs, references and bad values are still seen each time."""
+    xml = ('<doc><head xml:id="h" n="1">T</head>\n<p ref="gone">a</p>\n<p ref="gone">b</p>\n'
+           '<p ref="h">c</p>\n<p ref="h">d</p>\n<p><hi>x</hi></p>\n</doc>')
+    assert [(f.line, f.message) for f in findings(schema, tmp_path, xml)] == [
+        (2, "reference to non-existent ID `gone`"),
+        (3, "reference to non-existent ID `gone`"),
+    ]
+    twice = '<doc><head xml:id="h">T</head><p ref="h" x="1">a</p><p ref="h" x="1">b</p></doc>'
+    assert [f.message.split(";")[0] for f in findings(schema, tmp_path, twice)] == [
+        "attribute `x` not allowed here", "attribute `x` not allowed here"]

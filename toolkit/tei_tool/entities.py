@@ -687,7 +687,7 @@ def _scan(document: Document, outline: _Outline) -> _FileScan:
     scan = _FileScan(document.display_name)
     found = [(element, location_block(element)) for element in _text_candidates(outline)]
     locations = _location_ids((block for _, block in found), document.root)
-    blocks: dict[str, etree._Element] = {}
+    blocks: dict[str, etree._Element] = {}  # the first passage with each id: it gives dates their context
     for element, block in found:
         name = localname(element)
         location = locations[block]

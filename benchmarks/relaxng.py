@@ -54,7 +54,8 @@ def well_formed(rows, corpus: Path) -> list[dict]:
     return kept
 
 
-def report(name: str, seconds: float, per_file: dict[str, tuple[float, int]], rows, cpu: float | None = None) -> None:
+def report(name: str, seconds: float, per_file: dict[str, tuple[float, int]], rows,
+           cpu: float | None = None) -> None:
     slowest = max(per_file.items(), key=lambda item: item[1][0]) if per_file else ("-", (0.0, 0))
     verdicts = sum((per_file[r["file"]][1] == 0) == (r["tei_all_jing"] == "valid") for r in rows)
     invalid = [r for r in rows if r["tei_all_jing"] == "invalid"]
@@ -133,7 +134,7 @@ _PYCACHE = tempfile.TemporaryDirectory(prefix="tei-tool-bench-")
 
 
 def _bytecode_cached_env() -> dict:
-    """The environment for timed Python processes: bytecode cached (in a temporary directory), as after ``pip install``."""
+    """The environment for timed Python processes: bytecode cached, as after ``pip install``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = _PYCACHE.name
     return env

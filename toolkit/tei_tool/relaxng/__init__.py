@@ -72,7 +72,8 @@ class Schema:
         filename = filename or tree.docinfo.URL or "<document>"
         try:
             with collector_paused():
-                findings = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree)).run(tree)
+                validation = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree))
+                findings = validation.run(tree)
         except PatternLimitError as exc:
             raise SchemaError(f"{self.path}:0:0: {exc} while checking {filename}") from None
         yield from findings

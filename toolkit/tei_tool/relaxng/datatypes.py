@@ -40,7 +40,7 @@ _NMTOKEN = (r"[:A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037
 
 
 def _regex(source: str) -> re.Pattern:
-    """``source`` compiled on first use: most documents need few of these, and compiling all costs start-up time."""
+    """``source`` compiled on first use: documents need few of these, and compiling all slows start-up."""
     found = _COMPILED.get(source)
     if found is None:
         found = _COMPILED[source] = re.compile(source)

@@ -162,7 +162,8 @@ class _Locator:
                 column = at
                 while True:
                     column = text.find(token, column)
-                    if column < 0 or column + len(token) >= len(text) or text[column + len(token)] in " \t\r/>":
+                    end = column + len(token)
+                    if column < 0 or end >= len(text) or text[end] in " \t\r/>":
                         break
                     column += 1
                 if column >= 0:
@@ -359,7 +360,10 @@ class Validation:
                     content = self._text(holder, content, pending)
                 qn = tags.get(tag) or _qname(tag, tags)
                 opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
-                content = inside(child, qn, opened) if opened.kind != NOT_ALLOWED else self.element(child, content)
+                if opened.kind != NOT_ALLOWED:
+                    content = inside(child, qn, opened)
+                else:
+                    content = self.element(child, content)  # reports, then recovers
                 pending, holder = child.tail or "", child
             else:
                 pending += child.tail or ""

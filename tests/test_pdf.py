@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pypdf
@@ -224,6 +225,32 @@ def test_token_spacing_follows_punctuation_not_encoding_layout(tmp_path):
     english, french = [" ".join(p.text_content().split()) for p in lxml_html.fromstring(transform("print.xsl", source).principal).findall(".//main//p")[:2]]
     assert english == "a carpenter, born “Arthurian legend,”'s"
     assert french == "Quoi ? « Non. »", "French keeps its spaces before ? and inside guillemets"
+
+
+SPAWN_COUNTER = """
+import subprocess, sys
+import tei_tool.pdf
+started = []
+original = subprocess.Popen.__init__
+def counting(self, *args, **options):
+    started.append(args[0] if args else options.get("args"))
+    original(self, *args, **options)
+subprocess.Popen.__init__ = counting
+IMPORT
+assert "weasyprint.text.ffi" in sys.modules
+print(len(started))
+"""
+
+
+def test_weasyprint_loads_without_starting_programs():
+    """A bare import of WeasyPrint runs ldconfig, gcc and ld some twenty times; the pdf module's import runs none."""
+    def programs_started(statement: str) -> int:
+        result = subprocess.run([sys.executable, "-c", SPAWN_COUNTER.replace("IMPORT", statement)], capture_output=True, text=True, check=True)
+        return int(result.stdout)
+
+    assert programs_started("tei_tool.pdf._import_weasyprint()") == 0
+    if shutil.which("ldconfig") or shutil.which("gcc"):
+        assert programs_started("import weasyprint") > 0, "the library search this avoids"
 
 
 def test_footnote_area_has_no_top_border_or_padding():

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes.util
+import io
 import logging
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -67,6 +70,7 @@ layout would lay the book out again.)"""
 
 def lay_out(book_html: str, base_url: str | None = None, variant: str | None = None):
     """Lay out the print HTML and return the WeasyPrint ``Document``, indexes filled in."""
+    _import_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -176,3 +180,29 @@ def _weasyprint_problems() -> Iterator[list[str]]:
         yield problems
     finally:
         logger.removeHandler(handler)
+
+
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without ctypes' library search where the system allows.
+
+    For each native library WeasyPrint tries several names, and every name
+    the dynamic loader does not know makes ``ctypes.util.find_library`` run
+    ldconfig, gcc and ld: some twenty programs, a quarter of a second of a
+    cold start. The names WeasyPrint tries include each library's file
+    name, which the loader finds directly, so the search is switched off
+    while it loads; where that is not enough, it is imported the usual way.
+    """
+    if "weasyprint" in sys.modules:
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints advice when a library is missing
+            import weasyprint  # noqa: F401
+        return
+    except OSError:
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .patterns import (
     AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, EMPTY, GROUP, INTERLEAVE, LIST, NOT_ALLOWED,
-    ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains,
+    NO_MEMO, ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains,
 )
 
 XML_WHITESPACE = " \t\n\r"  # the four characters XML counts as white space
@@ -42,7 +42,10 @@ class Deriver:
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:
         found = p.open_memo.get(qn)
         if found is None:
-            found = p.open_memo[qn] = self._open(p, qn)
+            found = self._open(p, qn)
+            if p.open_memo is NO_MEMO:
+                p.open_memo = {}
+            p.open_memo[qn] = found
         return found
 
     def _open(self, p: Pattern, qn) -> Pattern:
@@ -79,8 +82,10 @@ class Deriver:
         found = p.att_leaves.get(qn)
         if found is None:
             ns, local = qn
-            found = p.att_leaves[qn] = tuple(dict.fromkeys(
-                a.a for a in self._attributes_in(p) if nc_contains(a.nc, ns, local)))
+            found = tuple(dict.fromkeys(a.a for a in self._attributes_in(p) if nc_contains(a.nc, ns, local)))
+            if p.att_leaves is NO_MEMO:
+                p.att_leaves = {}
+            p.att_leaves[qn] = found
         return found
 
     def _attributes_in(self, p: Pattern) -> tuple[Pattern, ...]:
@@ -125,7 +130,10 @@ class Deriver:
         key = (qn, matched)
         found = p.att_memo.get(key)
         if found is None:
-            found = p.att_memo[key] = self._att(p, qn, matched)
+            found = self._att(p, qn, matched)
+            if p.att_memo is NO_MEMO:
+                p.att_memo = {}
+            p.att_memo[key] = found
         return found
 
     def _att(self, p: Pattern, qn, matched) -> Pattern:
@@ -211,7 +219,10 @@ class Deriver:
     def text_by_signature(self, p: Pattern, matched: tuple) -> Pattern:
         found = p.text_memo.get(matched)
         if found is None:
-            found = p.text_memo[matched] = self._text(p, matched)
+            found = self._text(p, matched)
+            if p.text_memo is NO_MEMO:
+                p.text_memo = {}
+            p.text_memo[matched] = found
         return found
 
     def _text(self, p: Pattern, matched) -> Pattern:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import unicodedata
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -29,6 +30,12 @@ KIND_NAMES = ["notAllowed", "empty", "text", "choice", "group", "interleave", "o
 R = "{%s}" % RNG_NS
 
 
+# Memo of a pattern no derivative has been taken of yet: most grammar patterns stay so,
+# and one shared read-only mapping instead of four dicts each makes loading a grammar
+# quicker.  Derivers replace it with a dict of the pattern's own when they store.
+NO_MEMO = MappingProxyType({})
+
+
 class Pattern:
     """One node of the pattern graph, with room for the derivatives computed from it."""
 
@@ -40,10 +47,7 @@ class Pattern:
         self.kind, self.a, self.b, self.nullable = kind, a, b, nullable
         self.members = ()
         self.nc = self.datatype = self.value = self.name = None
-        self.open_memo = {}
-        self.att_memo = {}
-        self.att_leaves = {}
-        self.text_memo = {}
+        self.open_memo = self.att_memo = self.att_leaves = self.text_memo = NO_MEMO
         self.close_memo = self.text_leaves = self.end_memo = None
         self.value_memo = self.whitespace_memo = None
         self.datatype_params = ()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from tei_tool.errors import SchemaError
 from tei_tool.relaxng import compile_schema
 from tei_tool.relaxng.corpus import validate_files
 from tei_tool.relaxng.datatypes import XSD_LIB, Datatype, DatatypeError
-from tei_tool.relaxng.xsdregex import RegexError, compile_xsd_regex
+from tei_tool.relaxng.xsdregex import RegexError, compile_xsd_regex, translate_xsd_regex
 
 RNG = "http://relaxng.org/ns/structure/1.0"
 CORPUS = Path("/work/shared/corpus")
@@ -89,7 +91,8 @@ def test_bad_datatype_parameter_is_a_schema_error(tmp_path, monkeypatch):
     ("gYearMonth", [], ["1850-04"], ["1850-4"]),
     ("duration", [], ["P1Y2M", "PT5M"], ["P", "PT"]),
     ("language", [], ["en", "de-AT", "x-klingon"], ["english language", "toolongtag1"]),
-    ("NCName", [], ["a-b.c"], ["a:b", "1a"]),
+    ("NCName", [], ["a-b.c", "été", "日本"], ["a:b", "1a", "\u00b7a", "é:t"]),
+    ("NMTOKEN", [], ["1a", "·é"], ["a b", "a#"]),
     ("boolean", [], ["true", "0"], ["yes"]),
     ("token", [("pattern", r"[^\p{C}\p{Z}]+")], ["abc"], ["a b"]),
     ("anyURI", [], ["http://x.org/a#b", "../a.xml"], ["a#b#c"]),
@@ -191,3 +194,18 @@ def test_recurring_start_tags_still_check_ids_and_values(schema, tmp_path):
     twice = '<doc><head xml:id="h">T</head><p ref="h" x="1">a</p><p ref="h" x="1">b</p></doc>'
     assert [f.message.split(";")[0] for f in findings(schema, tmp_path, twice)] == [
         "attribute `x` not allowed here", "attribute `x` not allowed here"]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"[^\p{C}\p{Z}]+", r"\S+", r"\i\c*", r"[\i-[:]][\c-[:]]*", r"\w+\W?", r"\d+(\.\d+)?", r"\P{L}*",
+    r"[\p{Lu}\p{Nd}]+", r"\p{Lo}|x", r"[^\p{Lo}]+", r"[\S-[a-c]]+", r".+:.+",
+])
+def test_ascii_translation_agrees_with_the_full_one(pattern):
+    """ASCII strings are matched by a smaller regex; it must give the full regex's answer."""
+    full = re.compile(translate_xsd_regex(pattern), re.DOTALL)
+    compiled = compile_xsd_regex(pattern)
+    shuffle = random.Random(7)
+    samples = [chr(c) for c in range(128)] + ["".join(shuffle.choice(
+        "aZ09_:.- \t\n#%xX") for _ in range(shuffle.randint(0, 6))) for _ in range(400)]
+    for sample in [*samples, "Ärger", "ſ:ſ", "日本", "a\u00a0b"]:  # the last ones: full regex, compiled on demand
+        assert (compiled.match(sample) is None) == (full.match(sample) is None), (pattern, sample)

@@ -50,12 +50,16 @@ def _regex(source: str) -> re.Pattern:
 _COMPILED: dict[str, re.Pattern] = {}
 
 
+_ASCII_NAME = r"[:A-Z_a-z][:A-Z_a-z\-.0-9]*\Z"  # the same as _NAME for ASCII strings, far quicker to compile
+_ASCII_NMTOKEN = r"[:A-Z_a-z\-.0-9]+\Z"
+
+
 def _is_name(s: str) -> bool:
-    return _regex(_NAME).match(s) is not None
+    return _regex(_ASCII_NAME if s.isascii() else _NAME).match(s) is not None
 
 
 def _is_ncname(s: str) -> bool:
-    return ":" not in s and _regex(_NAME).match(s) is not None
+    return ":" not in s and _is_name(s)
 
 
 _TZ = r"(Z|[+\-]((0\d|1[0-3]):[0-5]\d|14:00))?"
@@ -109,7 +113,7 @@ def _lexical_ok(name: str, s: str) -> bool:
         prefix, _, local = s.rpartition(":")
         return _is_ncname(local) and (not prefix or _is_ncname(prefix))
     if name == "NMTOKEN":
-        return _regex(_NMTOKEN).match(s) is not None
+        return _regex(_ASCII_NMTOKEN if s.isascii() else _NMTOKEN).match(s) is not None
     if name in _LIST_TYPES:
         item = "NMTOKEN" if name == "NMTOKENS" else "NCName"
         return bool(s) and all(_lexical_ok(item, part) for part in s.split(" "))

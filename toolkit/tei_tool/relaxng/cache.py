@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +30,8 @@ def _combined(hashes: list[list[str]]) -> str:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    import tempfile  # only when writing: it loads shutil, random and compression modules
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:

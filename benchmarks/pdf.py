@@ -2,8 +2,9 @@
 
 Usage: python benchmarks/pdf.py [--file TEI ...] [--runs N] [--no-stages]
 
-For each book, prints wall-clock seconds from process start to PDF written,
-pages, pages per second and peak memory (maximum resident set size) for
+For each book, prints wall-clock seconds from process start to PDF written
+(and the CPU seconds, which depend less on what else the machine is
+doing), pages, pages per second and peak memory (maximum resident set size) for
 tei-tool and, when available, for the FO route: the Stylesheets' fo/fo.xsl
 run by Saxon-HE for Java, then `fop` (Debian packages libsaxonhe-java and
 fop). Point $TEI_STYLESHEETS at a local copy of the Stylesheets (they are
@@ -77,37 +78,40 @@ def fo_route_commands(source: Path, out: Path) -> list[list[str]] | None:
     ]
 
 
-def measure_once(commands: list[list[str]], out: Path) -> tuple[float, int, float] | str:
-    """(seconds, pages, peak MB) of the commands run one after the other, or the reason they failed."""
+def measure_once(commands: list[list[str]], out: Path) -> tuple[float, float, int, float] | str:
+    """(seconds, CPU seconds, pages, peak MB) of the commands run one after the other, or the reason they failed."""
     out.unlink(missing_ok=True)
-    seconds, peak = 0.0, 0.0
+    seconds, cpu, peak = 0.0, 0.0, 0.0
     for command in commands:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
         seconds += time.perf_counter() - started
+        cpu += usage.ru_utime + usage.ru_stime
         peak = max(peak, usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) != 0:
             return f"failed ({Path(command[0]).name}): {process.stderr.read().decode(errors='replace').strip()[:200]}"
     if not out.exists():
         return "failed: no PDF written"
-    return seconds, len(pypdf.PdfReader(out).pages), peak
+    return seconds, cpu, len(pypdf.PdfReader(out).pages), peak
 
 
-def measure(commands: list[list[str]], out: Path, runs: int) -> tuple[float, int, float] | str:
+def measure(commands: list[list[str]], out: Path, runs: int) -> tuple[float, float, int, float] | str:
     results = [measure_once(commands, out) for _ in range(runs)]
     failed = [result for result in results if isinstance(result, str)]
     if failed:
         return failed[0]
-    return statistics.median(r[0] for r in results), results[-1][1], max(r[2] for r in results)
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            results[-1][2], max(r[3] for r in results))
 
 
-def report(name: str, result: tuple[float, int, float] | str) -> float | None:
+def report(name: str, result: tuple[float, float, int, float] | str) -> float | None:
+    """Print one line of figures; return the wall-clock seconds."""
     if isinstance(result, str):
         print(f"  {name:<22} {result}")
         return None
-    seconds, pages, peak = result
-    print(f"  {name:<22} {seconds:6.2f} s  {pages:4d} pages  {pages / seconds:6.1f} pages/s  peak {peak:6.0f} MB")
+    seconds, cpu, pages, peak = result
+    print(f"  {name:<22} {seconds:6.2f} s (CPU {cpu:6.2f} s)  {pages:4d} pages  {pages / seconds:6.1f} pages/s  peak {peak:6.0f} MB")
     return seconds
 
 
@@ -167,8 +171,8 @@ def main() -> None:
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; median of {arguments.runs} cold run(s)")
         for source in books:
             print(f"{source.name} ({source.stat().st_size / 1024:.0f} KB)")
-            ours = scratch / "tei-tool.pdf"
-            tei_tool = report("tei-tool pdf", measure(tei_tool_commands(source, ours), ours, arguments.runs))
+            ours = measure(tei_tool_commands(source, scratch / "tei-tool.pdf"), scratch / "tei-tool.pdf", arguments.runs)
+            tei_tool = report("tei-tool pdf", ours)
             if tei_tool and source.name in TARGETS:
                 target = TARGETS[source.name]
                 print(f"  target                 under {target:.0f} s: {'met' if tei_tool < target else 'MISSED'}")
@@ -176,9 +180,11 @@ def main() -> None:
             if commands is None:
                 print("  Stylesheets + FOP      not available (install fop and libsaxonhe-java, set TEI_STYLESHEETS to a local copy)")
             else:
-                fop = report("Stylesheets + FOP", measure(commands, scratch / "fo.pdf", arguments.runs))
+                theirs = measure(commands, scratch / "fo.pdf", arguments.runs)
+                fop = report("Stylesheets + FOP", theirs)
                 if tei_tool and fop:
-                    print(f"  ratio                  tei-tool takes {tei_tool / fop:.2f}× the FO route's time")
+                    per_page = (tei_tool / ours[2]) / (fop / theirs[2])
+                    print(f"  ratio                  tei-tool takes {tei_tool / fop:.2f}× the FO route's time, {per_page:.2f}× its time per page")
             if not arguments.no_stages:
                 stages(source, scratch / "stages.pdf")
 

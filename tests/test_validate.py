@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import re
@@ -61,6 +62,9 @@ def test_schema_error_says_what_was_expected(tmp_path):
     broken = tmp_path / "broken.xml"
     broken.write_text((FIXTURES / "valid.0-error.xml").read_text().replace("<title>Fixture</title>", ""))
     [finding] = [f for f in validate.validate_file(broken, LOCAL_CHECKS) if f.rule == "schema"]
+    assert "`titleStmt`" in finding.message and "expected element `title`" in finding.message
+    with_libxml2 = dataclasses.replace(LOCAL_CHECKS, engine="libxml2")
+    [finding] = [f for f in validate.validate_file(broken, with_libxml2) if f.rule == "schema"]
     assert "`titleStmt`" in finding.message and "missing" in finding.message
 
 
@@ -196,11 +200,13 @@ def _manifest_rows() -> list:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["native", "libxml2"])
 @pytest.mark.parametrize("file, jing_verdict", _manifest_rows())
-def test_schema_verdict_on_the_corpus_equals_jings(file, jing_verdict):
+def test_schema_verdict_on_the_corpus_equals_jings(file, jing_verdict, engine):
     options = validate.Options(
         schema_settings=schemas.SchemaSettings(schema=SHARED / "corpus" / "schemas" / "tei_all.rng"),
         only=frozenset({"schema"}),
+        engine=engine,
     )
     findings = validate.validate_file(SHARED / "corpus" / file, options)
     errors = [f for f in findings if f.is_error]

@@ -66,8 +66,8 @@ def _schema_mapping(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Files checked in parallel (default: the number of CPUs).")
-@click.option("--engine", type=click.Choice(schemas.ENGINES), default="libxml2", show_default=True,
-              help="RELAX NG engine: libxml2 (through lxml), tei-tool's own (native), or jing (needs Java and jing).")
+@click.option("--engine", type=click.Choice(schemas.ENGINES), default=schemas.DEFAULT_ENGINE, show_default=True,
+              help="RELAX NG engine: tei-tool's own (native), libxml2 (through lxml), or jing (needs Java and jing).")
 def validate_command(paths, schema, schematron_files, map_schema, authorities, only, output_format, strict, jobs, engine):
     """Check TEI files for well-formedness, schema validity (RELAX NG and
     Schematron), pointer and id integrity, date values, and untagged names.

@@ -9,6 +9,7 @@ corpus pays for compilation once.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -249,10 +250,9 @@ class Libxml2Schema:
                 message = f"element `{etree.QName(node).localname}` is incomplete: a required child element is missing"
             if node is not None:
                 file, line, column = document.locate(node)
-                hint = GUIDELINES.format(etree.QName(node).localname)
             else:
-                file, line, column, hint = document.display_name, entry.line, entry.column, ""
-            yield Finding(file, line, column, Severity.ERROR, "schema", message, hint)
+                file, line, column = document.display_name, entry.line, entry.column
+            yield Finding(file, line, column, Severity.ERROR, "schema", message)
 
 
 def _informativeness(message: str) -> int:
@@ -359,13 +359,27 @@ class JingSchema:
             yield Finding(file, int(match["line"]), int(match["column"]), severity, "schema", match["message"])
 
 
-ENGINES = ("libxml2", "native", "jing")
+ENGINES = ("native", "libxml2", "jing")
+DEFAULT_ENGINE = "native"
+_ELEMENT_NAMED = re.compile(r"^element [`\"]([\w.-]+:)?(?P<name>[\w.-]+)[`\"]")
+
+
+def with_guidelines_link(finding: Finding) -> Finding:
+    """Point a schema finding about a TEI element at its page in the TEI Guidelines."""
+    match = _ELEMENT_NAMED.match(finding.message)
+    if finding.hint or not match:
+        return finding
+    return dataclasses.replace(finding, hint=GUIDELINES.format(match["name"]))
 
 
 @functools.lru_cache(maxsize=32)
-def compile_relaxng(path: Path, engine: str = "libxml2") -> CompiledSchema:
-    """Compile a RELAX NG schema once per process with the chosen engine."""
-    if engine == "libxml2":
+def compile_relaxng(path: Path, engine: str = DEFAULT_ENGINE) -> CompiledSchema:
+    """Compile a RELAX NG schema once per process with the chosen engine.
+
+    The native engine reads the XML syntax; compact-syntax (``.rnc``)
+    schemas go to libxml2, which converts them.
+    """
+    if engine == "libxml2" or (engine == "native" and path.suffix == ".rnc"):
         return Libxml2Schema(path)
     if engine == "native":
         from . import relaxng

@@ -33,7 +33,7 @@ class Options:
     schema_settings: schemas.SchemaSettings = field(default_factory=schemas.SchemaSettings)
     authorities: tuple[Path, ...] = ()
     only: frozenset[str] = frozenset(CHECKS)
-    engine: str = "libxml2"
+    engine: str = schemas.DEFAULT_ENGINE
 
 
 @dataclass
@@ -86,7 +86,8 @@ def _embedded_schematron_for(rng: Path):
 
 def _schema_findings(document: xmlsafe.Document, choice: schemas.SchemaChoice, options: Options) -> Iterator[Finding]:
     if "schema" in options.only and choice.relaxng is not None:
-        yield from schemas.compile_relaxng(choice.relaxng.resolve(), options.engine).validate(document)
+        schema = schemas.compile_relaxng(choice.relaxng.resolve(), options.engine)
+        yield from map(schemas.with_guidelines_link, schema.validate(document))
     if "schematron" in options.only:
         for sch in choice.schematron:
             yield from _schematron_for(sch.resolve()).validate(document)

@@ -3,14 +3,15 @@
 __version__ = "0.1.0"
 
 
-
 def _defer_rnc2rng() -> None:
     """Let lxml find rnc2rng without loading it until a compact-syntax schema is read.
 
     lxml imports rnc2rng when it starts, and rnc2rng pulls in urllib, http
     and email: a third of the start-up time of a one-file validation.  The
     placeholder module runs rnc2rng's code the first time anything of
-    rnc2rng proper is asked for.
+    rnc2rng proper is asked for. (The standard library's LazyLoader would
+    not do: it loads on any attribute access, and lxml reads the module's
+    dunder attributes as it imports it.)
     """
     import importlib.util
     import sys

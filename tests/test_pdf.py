@@ -227,6 +227,16 @@ def test_token_spacing_follows_punctuation_not_encoding_layout(tmp_path):
     assert french == "Quoi ? « Non. »", "French keeps its spaces before ? and inside guillemets"
 
 
+def test_word_tagged_heading_label_has_no_encoding_spaces(tmp_path):
+    """Contents, bookmarks and running heads take the heading's label: "CHAPTER I.", as in the text."""
+    source = tmp_path / "tokens.xml"
+    source.write_text(WORD_TAGGED.replace("<div>", "<div><head><w>CHAPTER</w>\n<w>I</w>\n<pc>.</pc></head>", 1), encoding="utf-8")
+    page = lxml_html.fromstring(transform("print.xsl", source).principal)
+    heading = page.find(".//main//section/h1")
+    assert heading.get("data-label") == "CHAPTER I." == " ".join(heading.text_content().split())
+    assert [link.text for link in page.findall(".//nav//a")] == ["CHAPTER I."]
+
+
 SPAWN_COUNTER = """
 import subprocess, sys
 import tei_tool.pdf

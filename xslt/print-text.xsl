@@ -31,10 +31,19 @@
     <xsl:sequence select="($element/@xml:id, 'print-' || generate-id($element))[1] => string()"/>
   </xsl:function>
 
+  <!-- What a reader sees of an element, as plain text: common.xsl's reading text, without layout spaces between tokens. -->
+  <xsl:function name="print:reading-text" as="xs:string">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="tidied" as="element()">
+      <xsl:apply-templates select="$element" mode="print:without-layout-spaces"/>
+    </xsl:variable>
+    <xsl:sequence select="tt:reading-text($tidied)"/>
+  </xsl:function>
+
   <!-- A division's heading as plain text, or nothing when it has neither head nor number. -->
   <xsl:function name="print:heading" as="xs:string?">
     <xsl:param name="division" as="element()"/>
-    <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! tt:reading-text(.)[. ne '']"/>
+    <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! print:reading-text(.)[. ne '']"/>
     <xsl:variable name="kind" as="xs:string" select="($division/@subtype, $division/@type, 'section')[1]"/>
     <xsl:sequence select="
         if ($division/@type = 'primarySource' and $division/@n and not(starts-with($head, '(' || $division/@n || ')'))) then string-join(('(' || $division/@n || ')', $head), ' ')
@@ -49,7 +58,7 @@
       <xsl:if test="$heading">
         <xsl:element name="h{min((print:depth(.), 6))}">
           <xsl:attribute name="data-label" select="$heading"/>
-          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(tt:reading-text(head[1]), '(' || @n || ')'))">
+          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(print:reading-text(head[1]), '(' || @n || ')'))">
             <span class="source-number">(<xsl:value-of select="@n"/>)</span>
             <xsl:text> </xsl:text>
           </xsl:if>
@@ -85,10 +94,18 @@
     punctuation and after opening punctuation (French keeps its space before
     ; : ! ? and inside « »), and wherever @join says so.
   -->
-  <xsl:template match="text()[not(normalize-space())][
-      following::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'left')]
-      or preceding::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'right')]]"
-      mode="tt:body" as="empty-sequence()"/>
+  <xsl:template match="text()[print:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
+
+  <xsl:function name="print:is-layout-space" as="xs:boolean">
+    <xsl:param name="text" as="text()"/>
+    <xsl:sequence select="not(normalize-space($text)) and (
+        $text/following::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'left')]
+        or $text/preceding::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'right')])"/>
+  </xsl:function>
+
+  <!-- A copy of a heading without layout spaces, for its plain-text label ("CHAPTER I." in contents, bookmarks and running heads). -->
+  <xsl:mode name="print:without-layout-spaces" on-no-match="shallow-copy" on-multiple-match="fail"/>
+  <xsl:template match="text()[print:is-layout-space(.)]" mode="print:without-layout-spaces" as="empty-sequence()"/>
 
   <!-- Whether a token attaches to its neighbour on that side ('left' or 'right') without a space. -->
   <xsl:function name="print:joins" as="xs:boolean">

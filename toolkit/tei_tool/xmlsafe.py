@@ -27,9 +27,9 @@ _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s>]+\s+(SYSTEM|PUBLIC)\b", r
 _MAX_INTERNAL_ENTITIES = 64
 
 
-def safe_parser() -> etree.XMLParser:
-    """A parser that never reaches outside the file it reads."""
-    return etree.XMLParser(
+def safe_parser(**overrides) -> etree.XMLParser:
+    """A parser that never reaches outside the file it reads (``overrides`` adjust the rest)."""
+    settings = dict(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -38,6 +38,7 @@ def safe_parser() -> etree.XMLParser:
         remove_comments=False,
         collect_ids=False,
     )
+    return etree.XMLParser(**{**settings, **overrides})
 
 
 def _refuse_dangerous_dtd(data: bytes, file: str) -> None:

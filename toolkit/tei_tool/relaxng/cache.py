@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import atomic_write
+
 
 def cache_dir() -> Path:
     base = os.environ.get("TEI_TOOL_CACHE_DIR") or Path.home() / ".cache" / "tei-tool"
@@ -27,20 +29,6 @@ def _sha256(path: Path) -> str:
 
 def _combined(hashes: list[list[str]]) -> str:
     return hashlib.sha256(json.dumps(hashes).encode()).hexdigest()
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    import tempfile  # only when writing: it loads shutil, random and compression modules
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Path]]]) -> bytes:
@@ -63,8 +51,8 @@ def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Pa
     data, files = build()
     hashes = [[str(f), _sha256(f)] for f in dict.fromkeys([path, *files])]
     try:
-        _write_atomically(directory / f"{_combined(hashes)}.{kind}", data)
-        _write_atomically(index, json.dumps(hashes).encode())
+        atomic_write(directory / f"{_combined(hashes)}.{kind}", data)
+        atomic_write(index, json.dumps(hashes).encode())
     except OSError:
         pass
     return data

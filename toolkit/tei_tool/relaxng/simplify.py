@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlparse
 
 from lxml import etree
 
+from .. import xmlsafe
 from ..errors import SchemaError
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -55,14 +56,6 @@ _GRAMMAR_CONTENT = {"start", "define", "div", "include"}
 _KEEP_TEXT = {"value", "param", "name"}
 _NO_CHILDREN = {"empty", "text", "notAllowed", "ref", "parentRef", "externalRef"}
 XMLNS_NS = "http://www.w3.org/2000/xmlns"
-
-
-def safe_parser() -> etree.XMLParser:
-    """The parser used for schemas: no DTD loading, no network, no entity expansion."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )
 
 
 def _error(el: etree._Element | None, message: str, file: str | None = None) -> SchemaError:
@@ -122,7 +115,7 @@ class _Loader:
         if key in self._open:
             raise _error(el, f"recursive inclusion of {path}")
         try:
-            doc = etree.parse(str(path), safe_parser())
+            doc = etree.parse(str(path), xmlsafe.safe_parser(remove_comments=True, remove_pis=True))
         except OSError as exc:
             raise _error(el, f"cannot read schema {path}: {exc}", file=str(path)) from None
         except etree.XMLSyntaxError as exc:

@@ -56,9 +56,9 @@ def test_each_error_is_reported_once_where_it_happens(schema, tmp_path):
     found = findings(schema, tmp_path, xml)
     messages = [(f.line, f.column, f.message.split(";")[0]) for f in found]
     assert messages == [
-        (2, 18, "value of attribute `n` is invalid: '0'"),
+        (2, 18, "value of attribute `n` on element `head` is invalid: '0'"),
         (4, 3, "element `bogus` not allowed anywhere"),
-        (5, 18, "attribute `x` not allowed here"),
+        (5, 18, "attribute `x` not allowed on element `p`"),
         (6, 4, "element `head` not allowed here"),
         (6, 10, "duplicate ID `h`"),
         (5, 4, "reference to non-existent ID `nowhere`"),
@@ -193,7 +193,7 @@ def test_recurring_start_tags_still_check_ids_and_values(schema, tmp_path):
     ]
     twice = '<doc><head xml:id="h">T</head><p ref="h" x="1">a</p><p ref="h" x="1">b</p></doc>'
     assert [f.message.split(";")[0] for f in findings(schema, tmp_path, twice)] == [
-        "attribute `x` not allowed here", "attribute `x` not allowed here"]
+        "attribute `x` not allowed on element `p`", "attribute `x` not allowed on element `p`"]
 
 
 @pytest.mark.parametrize("pattern", [

@@ -325,10 +325,10 @@ class Validation:
     def _attribute_error(self, el, name, aqn, value, state) -> None:
         shown = self._attribute_display(el, name, aqn)
         if self.d.attribute_leaves(state, aqn):
-            self.report(el, f"value of attribute `{shown}` is invalid: {value!r}", attribute=shown)
+            self.report(el, f"value of attribute `{shown}` on element `{self._display(el)}` is invalid: {value!r}", attribute=shown)
         else:
             expected = _attribute_names(state, required_only=False)
-            self.report(el, f"attribute `{shown}` not allowed here"
+            self.report(el, f"attribute `{shown}` not allowed on element `{self._display(el)}`"
                             + (f"; expected attribute {_listing(expected)}" if expected else ""),
                         attribute=shown)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
@@ -300,6 +301,7 @@ def test_variant_that_cannot_be_met_is_refused(tmp_path):
     with pytest.raises(pdf.PdfError, match="PDF/UA-1"):
         pdf.render_pdf(source, out, variant="pdf/ua-1")
     assert not out.exists()
+    assert gc.isenabled(), "the cycle collector, paused while WeasyPrint works, runs again"
 
 
 def test_unknown_variant(tmp_path):

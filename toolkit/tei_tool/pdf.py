@@ -80,8 +80,8 @@ def lay_out(book_html: str, base_url: str | None = None, variant: str | None = N
     options = {"stylesheets": [stylesheet], "font_config": fonts, "pdf_variant": variant}
     tree = lxml_html.document_fromstring(book_html)
     index_sections = tree.xpath(f"//section[contains(concat(' ', @class, ' '), ' {INDEX_CLASS} ')]")
-    first_pass = dict(options, stylesheets=[stylesheet, CSS(string=FIRST_PASS_CSS, font_config=fonts)]) if index_sections else options
-    book = HTML(string=book_html, base_url=base_url).render(**first_pass)
+    first_pass_sheets = [stylesheet, CSS(string=FIRST_PASS_CSS, font_config=fonts)] if index_sections else [stylesheet]
+    book = HTML(string=book_html, base_url=base_url).render(**dict(options, stylesheets=first_pass_sheets))
     page_of = anchor_pages(book)
     starts = {section.get("id"): page_of[section.get("id")] for section in index_sections if section.get("id") in page_of}
     if not starts:

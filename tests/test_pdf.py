@@ -238,6 +238,32 @@ def test_word_tagged_heading_label_has_no_encoding_spaces(tmp_path):
     assert [link.text for link in page.findall(".//nav//a")] == ["CHAPTER I."]
 
 
+@needs_pdftotext
+def test_note_with_paragraphs_stays_in_its_footnote(tmp_path):
+    """A note of several paragraphs inside a paragraph: the text runs on after the call, the note is at the foot."""
+    source = tmp_path / "notes.xml"
+    source.write_text(WORD_TAGGED.replace("<p>", "<p>Before the note<note><p>First paragraph of the note.</p>"
+                                          "<p>Second paragraph of the note.</p></note> and after it.</p><p>", 1), encoding="utf-8")
+    page = page_texts(pdf.render_pdf(source, tmp_path / "notes.pdf"))[1]
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    assert "Before the note1 and after it." in lines
+    assert lines.index("1. First paragraph of the note.") > lines.index("Before the note1 and after it.")
+    assert lines[lines.index("1. First paragraph of the note.") + 1] == "Second paragraph of the note."
+
+
+def test_weasyprint_failure_is_an_error_not_a_traceback(tmp_path, monkeypatch):
+    def failing_layout(*args, **options):
+        raise AssertionError("Got ' \\n' between two lines")
+
+    monkeypatch.setattr(pdf, "lay_out", failing_layout)
+    out = tmp_path / "book.pdf"
+    with pytest.raises(pdf.PdfError, match=r"print-edition\.xml: error: \[pdf\] WeasyPrint could not lay the book out"):
+        pdf.render_pdf(FIXTURE, out)
+    assert not out.exists()
+    result = CliRunner().invoke(main, ["pdf", str(FIXTURE), "-o", str(out)])
+    assert result.exit_code == 2 and "WeasyPrint could not lay the book out" in result.output and "Traceback" not in result.output
+
+
 SPAWN_COUNTER = """
 import subprocess, sys
 import tei_tool.pdf
@@ -345,6 +371,8 @@ CORPUS_SAMPLE = [
     "schnitzler-briefe/data__editions__L00257.xml",
     "tei-p5-test/torture.xml",
     "tei-p5-test/testall.xml",
+    "tei-p5-test/detest.xml",
+    "schnitzler-briefe/data__editions__L03886.xml",
 ]
 
 

@@ -20,7 +20,7 @@
   <xsl:include href="print-front.xsl"/>
   <xsl:include href="print-back.xsl"/>
 
-  <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"/>
+  <xsl:output method="xhtml" html-version="5" encoding="UTF-8" indent="no" omit-xml-declaration="yes"/>
 
   <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="#all"/>
 

@@ -107,7 +107,7 @@ def _html_document(markup: str, base_url: str | None):
     An HTML parser rebuilds the tree by HTML's content rules: it closes a
     paragraph where a note's first paragraph starts, which scatters the note
     into the text. Parsed as XML, the tree is the one the stylesheet built,
-    in a tenth of the time.
+    and parsing is 5 to 20 times faster.
     WeasyPrint 70 takes no parsed tree, so the one it parsed from an empty
     page is replaced.
     """

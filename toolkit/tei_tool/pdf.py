@@ -59,6 +59,9 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
         try:
             book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
             data = book.write_pdf(**_variant_options(variant, source))
+            # Dropped before the collector resumes, which would otherwise walk
+            # the whole book once to keep it and once more to free it.
+            del book
         except AssertionError as exc:  # WeasyPrint checks its own invariants with assert
             raise PdfError(f"{source}: error: [pdf] WeasyPrint could not lay the book out: {exc}") from exc
     if variant and problems:

@@ -240,3 +240,12 @@ def test_jing_engine_gives_the_same_verdicts_as_the_default():
         with_libxml2 = [f for f in validate.validate_file(path, default) if f.rule == "schema"]
         assert bool(with_jing) == bool(with_libxml2), path
         assert all(f.line > 0 and f.column > 0 for f in with_jing)
+
+
+@pytest.mark.parametrize("engine", ["native", "libxml2"])
+def test_schema_errors_in_xincluded_parts_point_into_the_part(engine):
+    options = validate.Options(schema_settings=schemas.SchemaSettings(schema=MINI_RNG), only=frozenset({"schema"}), engine=engine)
+    [finding] = validate.validate_file(FIXTURES / "xinclude-schema" / "main.xml", options)
+    assert finding.file.endswith("xinclude-schema/part.xml")
+    assert (finding.line, finding.column) == (3, 12)  # <bogus> on the part's third line
+    assert "`bogus`" in finding.message

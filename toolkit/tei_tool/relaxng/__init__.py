@@ -65,14 +65,15 @@ class Schema:
         self.deriver = Deriver(self.grammar.builder)
 
     def validate(self, tree, filename: str | None = None) -> Iterator[Finding]:
-        """Findings for ``tree`` (an lxml tree, or a document object with ``.tree``)."""
+        """Findings for ``tree`` (an lxml tree, or a parsed document with ``.tree`` and ``.locate``)."""
+        locate = getattr(tree, "locate", None)
         if hasattr(tree, "tree"):
             filename = filename or getattr(tree, "display_name", None)
             tree = tree.tree
         filename = filename or tree.docinfo.URL or "<document>"
         try:
             with collector_paused():
-                validation = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree))
+                validation = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree), locate)
                 findings = validation.run(tree)
         except PatternLimitError as exc:
             raise SchemaError(f"{self.path}:0:0: {exc} while checking {filename}") from None

@@ -184,10 +184,13 @@ class Validation:
     """One run of a grammar over one document."""
 
     def __init__(self, grammar: Grammar, deriver: Deriver, filename: str,
-                 read_source: Callable[[], bytes | None]):
+                 read_source: Callable[[], bytes | None],
+                 locate: Callable[[etree._Element, str | None], tuple[str, int, int]] | None = None):
+        """``locate`` (a parsed document's, which knows XIncluded files) replaces the own locator."""
         self.g, self.d, self.filename = grammar, deriver, filename
         self.findings: list[Finding] = []
         self._read_source = read_source
+        self._locate = locate
         self._tags: dict[str, tuple[str, str]] = {}
         self._ids: dict[str, etree._Element] = {}
         self._refs: list[tuple[etree._Element, str, tuple[str, str], str]] = []
@@ -204,9 +207,12 @@ class Validation:
         return self.findings
 
     def report(self, el, message: str, attribute: str | None = None) -> None:
-        line = el.sourceline or 0
-        column = self._locator.attribute(el, attribute) if attribute else self._locator.element(el)
-        self.findings.append(Finding(self.filename, line, column, Severity.ERROR, "schema", message))
+        if self._locate is not None:
+            file, line, column = self._locate(el, attribute)
+        else:
+            file, line = self.filename, el.sourceline or 0
+            column = self._locator.attribute(el, attribute) if attribute else self._locator.element(el)
+        self.findings.append(Finding(file, line, column, Severity.ERROR, "schema", message))
 
     @staticmethod
     def _display(el) -> str:

@@ -351,3 +351,69 @@ def test_register_occurrences_agree_with_the_entity_index(flagship_site):
         hrefs = entry.xpath(".//section[@class = 'occurrences']//li/a/@href")
         assert len(hrefs) == len(entity.mentions), entity.id
         assert [h.split("#", 1)[1] for h in hrefs] == [m.location for m in entity.mentions], entity.id
+
+
+WORD_TAGGED = HERE / "fixtures" / "word-tagged.xml"
+TOKENISED_NOVEL = CORPUS / "eltec-eng" / "ENG18720_Lynn.xml"
+
+
+@pytest.fixture(scope="module")
+def word_tagged_site():
+    document = xmlsafe.load(WORD_TAGGED)
+    return document, parse_site(html.render_pages(document))
+
+
+@pytest.fixture(scope="module")
+def novel_site():
+    if not TOKENISED_NOVEL.exists():
+        pytest.skip(f"the word-tagged ELTeC novel is not in the shared corpus at {TOKENISED_NOVEL}")
+    document = xmlsafe.load(TOKENISED_NOVEL)
+    return document, parse_site(html.render_pages(document))
+
+
+def reading(element: etree._Element) -> str:
+    """The text a reader sees in an element, permalink signs left out, whitespace normalised."""
+    return " ".join("".join(element.xpath(".//text()[not(ancestor::a[@class = 'permalink'])]")).split())
+
+
+def test_word_tagged_text_spacing_follows_punctuation_not_encoding_layout(word_tagged_site):
+    """One token a line is how word-tagged texts are encoded; the reader sees "carpenter, born", not "carpenter , born"."""
+    _, pages = word_tagged_site
+    heading, english, french, _ = [reading(e) for e in pages["index.html"].xpath("//article//h2 | //article//p")]
+    assert heading == "CHAPTER I."
+    assert english == ("JOSHUA DAVIDSON was the only son of a village carpenter, born in the small hamlet of Trevalga. "
+                       "He read (as boys do) Pilgrim's Progress and ecce homo; he said: “Nothing!”")
+    assert french == "Quoi ? « Non. »", "French keeps its spaces before ? and inside guillemets"
+
+
+def test_tokens_keep_their_element_only_where_it_carries_information(word_tagged_site):
+    """Ids (for permalinks and links), languages and renditions keep a token's element; the rest is plain text."""
+    _, pages = word_tagged_site
+    article = pages["index.html"].xpath("//article")[0]
+    kept = [(e.get("class"), e.get("lang"), e.get("id")) for e in article.xpath(".//*[contains(@class, 'tei-s') or contains(@class, 'tei-w') or contains(@class, 'tei-pc')]")]
+    assert kept == [("tei-s", None, "s1"), ("tei-s", None, "s2"), ("tei-w rend-italic", None, None), ("tei-w", "la", None), ("tei-w", "la", None)]
+    assert article.xpath(".//a[. = 'The first sentence']/@href") == ["#s2"]
+
+
+def test_register_snippets_of_word_tagged_text_read_as_running_text(word_tagged_site):
+    _, pages = word_tagged_site
+    snippets = [" ".join(a.text_content().split()) for a in pages["persons.html"].xpath("//a[@class = 'occurrence']")]
+    assert snippets == ["JOSHUA DAVIDSON was the only son of a village carpenter, born in the small hamlet of Trevalga. …"]
+    assert pages["persons.html"].xpath("string(//a[@class = 'occurrence']/mark)") == "JOSHUA DAVIDSON"
+
+
+def test_word_tagged_novel_reads_as_running_text(novel_site):
+    document, pages = novel_site
+    index = pages["index.html"]
+    assert [reading(h) for h in index.xpath("//article//h2")][:3] == ["PREFACE.", "CHAPTER I.", "CHAPTER II."]
+    text = reading(index.xpath("//article")[0])
+    assert "son of a village carpenter, born in the small hamlet of Trevalga on the North Cornwall coast, in the year 1835." in text
+    assert not re.findall(r"\w [,.;:!?)\]”]", text), "no space before closing punctuation"
+    assert not re.findall(r"[(\[“] \w", text), "no space after opening punctuation"
+
+
+def test_word_tagged_novel_keeps_every_word_and_sentence_id(novel_site):
+    document, pages = novel_site
+    assert_every_word_kept(document, pages)
+    sentence_ids = set(document.root.xpath("//tei:text//tei:s/@xml:id", namespaces=TEI))
+    assert sentence_ids and sentence_ids <= set(ids_of(pages["index.html"]))

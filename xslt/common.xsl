@@ -10,6 +10,9 @@
     ones a div or span with the class "tei-{local name}", and every text
     node is kept. Outputs override single rules (by importing this module)
     for what only they do, e.g. links to register pages or footnotes.
+  * Word-tagged text (s, w, pc, ... as in ELTeC) read as running text: the
+    encoder's line breaks between tokens are not spaces before closing or
+    after opening punctuation, both in mode tt:body and in the reading text.
 
   Nothing here copies an attribute value into a URL or an event handler:
   URLs pass tt:safe-url, class names are built from local names and
@@ -57,6 +60,7 @@
 
   <xsl:key name="tt:by-id" match="*[@xml:id]" use="string(@xml:id)"/>
   <xsl:key name="tt:mentions" match="tei:text//*[@ref]" use="tt:local-ids(@ref)"/>
+  <xsl:key name="tt:link-targets" match="tei:ref[@target] | tei:ptr[@target]" use="tt:local-ids(@target)"/>
 
   <!-- "{local name}-{position among all elements of that name}", e.g. p-12: stable as long as the text is. -->
   <xsl:function name="tt:location-id" as="xs:string">
@@ -202,7 +206,7 @@
 
   <xsl:function name="tt:reading-parts" as="xs:string*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="if ($node instance of text()) then string($node)
+    <xsl:sequence select="if ($node instance of text()) then (if (tt:is-layout-space($node)) then () else string($node))
       else if ($node instance of element() and tt:is-hidden-in-reading($node)) then ()
       else $node/node() ! tt:reading-parts(.)"/>
   </xsl:function>
@@ -263,6 +267,50 @@
     <xsl:sequence select="min((6, 1 + count($head/ancestor::*[matches(local-name(), '^div\d?$')])))"/>
   </xsl:function>
 
+  <!-- Linguistic tokens: sentences, clauses, phrases, words, morphemes, characters, punctuation. -->
+  <xsl:variable name="tt:token-names" as="xs:string*" select="('s', 'cl', 'phr', 'w', 'm', 'c', 'pc')"/>
+
+  <!--
+    A token that looks like the text around it: no rendition, no language of
+    its own. Outputs render its content only unless it has an id to keep; a
+    word-tagged novel has tens of thousands of them.
+  -->
+  <xsl:function name="tt:is-plain-token" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/self::tei:*) and local-name($element) = $tt:token-names
+      and empty($element/(@rend | @style | @rendition | @xml:lang))"/>
+  </xsl:function>
+
+  <!-- Whether a ref or ptr of the document points to the element's id. -->
+  <xsl:function name="tt:is-link-target" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/@xml:id) and exists(key('tt:link-targets', string($element/@xml:id), root($element)))"/>
+  </xsl:function>
+
+  <!--
+    Whitespace between tokens that is the encoder's line layout ("carpenter",
+    newline, ","), not the author's spacing: before closing punctuation, after
+    opening punctuation (French keeps its space before ; : ! ? and inside « »),
+    and wherever @join says so.
+  -->
+  <xsl:function name="tt:is-layout-space" as="xs:boolean">
+    <xsl:param name="text" as="text()"/>
+    <xsl:sequence select="not(normalize-space($text)) and (
+      $text/following::text()[normalize-space()][1]/parent::*[self::tei:pc | self::tei:w][tt:joins(., 'left')]
+      or $text/preceding::text()[normalize-space()][1]/parent::*[self::tei:pc | self::tei:w][tt:joins(., 'right')])"/>
+  </xsl:function>
+
+  <!-- Whether a token attaches to its neighbour on that side ('left' or 'right') without a space. -->
+  <xsl:function name="tt:joins" as="xs:boolean">
+    <xsl:param name="token" as="element()"/>
+    <xsl:param name="side" as="xs:string"/>
+    <xsl:sequence select="
+      if ($token/@join) then $token/@join = ($side, 'both')
+      else exists($token/self::tei:pc)
+        and matches($token, if ($side eq 'left') then '^[.,;:!?)\]}»”…]+$' else '^[(\[{«“]+$')
+        and not(matches($token, '[;:!?«»]') and starts-with(lower-case(string(($token/ancestor-or-self::*/@xml:lang)[last()])), 'fr'))"/>
+  </xsl:function>
+
   <!-- class, lang and id (xml:id or the permalink of anchored elements) of the element being rendered. -->
   <xsl:template name="tt:attributes" as="attribute()*">
     <xsl:param name="extra-class" as="xs:string?" select="()"/>
@@ -285,6 +333,13 @@
   </xsl:template>
 
   <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | comment() | processing-instruction()" mode="tt:body"/>
+
+  <!-- Plain tokens: their content only (tokens with an id keep their element, which permalinks point to). -->
+  <xsl:template match="(tei:s | tei:cl | tei:phr | tei:w | tei:m | tei:c | tei:pc)[not(@xml:id)][tt:is-plain-token(.)]" mode="tt:body" as="node()*">
+    <xsl:apply-templates mode="#current"/>
+  </xsl:template>
+
+  <xsl:template match="text()[tt:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
 
   <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="tt:body">
     <section>

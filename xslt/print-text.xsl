@@ -31,19 +31,10 @@
     <xsl:sequence select="($element/@xml:id, 'print-' || generate-id($element))[1] => string()"/>
   </xsl:function>
 
-  <!-- What a reader sees of an element, as plain text: common.xsl's reading text, without layout spaces between tokens. -->
-  <xsl:function name="print:reading-text" as="xs:string">
-    <xsl:param name="element" as="element()"/>
-    <xsl:variable name="tidied" as="element()">
-      <xsl:apply-templates select="$element" mode="print:without-layout-spaces"/>
-    </xsl:variable>
-    <xsl:sequence select="tt:reading-text($tidied)"/>
-  </xsl:function>
-
   <!-- A division's heading as plain text, or nothing when it has neither head nor number. -->
   <xsl:function name="print:heading" as="xs:string?">
     <xsl:param name="division" as="element()"/>
-    <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! print:reading-text(.)[. ne '']"/>
+    <xsl:variable name="head" as="xs:string?" select="$division/head[1] ! tt:reading-text(.)[. ne '']"/>
     <xsl:variable name="kind" as="xs:string" select="($division/@subtype, $division/@type, 'section')[1]"/>
     <xsl:sequence select="
         if ($division/@type = 'primarySource' and $division/@n and not(starts-with($head, '(' || $division/@n || ')'))) then string-join(('(' || $division/@n || ')', $head), ' ')
@@ -58,7 +49,7 @@
       <xsl:if test="$heading">
         <xsl:element name="h{min((print:depth(.), 6))}">
           <xsl:attribute name="data-label" select="$heading"/>
-          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(print:reading-text(head[1]), '(' || @n || ')'))">
+          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(tt:reading-text(head[1]), '(' || @n || ')'))">
             <span class="source-number">(<xsl:value-of select="@n"/>)</span>
             <xsl:text> </xsl:text>
           </xsl:if>
@@ -73,50 +64,15 @@
     <div class="source-citation"><xsl:apply-templates mode="#current"/></div>
   </xsl:template>
 
-  <!-- The ids that links in the text point to; only these need an anchor of their own in print. -->
-  <xsl:key name="print:link-targets" match="ref[@target] | ptr[@target]" use="tt:local-ids(@target)"/>
-
   <!--
-    Linguistic tagging (sentences, words, punctuation, morphemes) looks like
-    the text around it: its content only, with no box of its own. A
-    word-tagged novel has tens of thousands of these, and each inline box
-    costs WeasyPrint as much layout work as a line of text. Tokens that
-    change the look (rend, language) or that a link points to are kept.
+    Tokens: common.xsl renders plain ones as their content and drops the
+    encoder's layout spaces between them. Print also drops the element of a
+    token whose id no link points to: each inline box costs WeasyPrint as
+    much layout work as a line of text.
   -->
-  <xsl:template match="(s | w | pc | c | m | cl | phr)[not(@rend | @style | @rendition | @xml:lang)][not(@xml:id and key('print:link-targets', @xml:id))]"
-      mode="tt:body" as="node()*">
+  <xsl:template match="*[@xml:id][tt:is-plain-token(.)][not(tt:is-link-target(.))]" mode="tt:body" as="node()*">
     <xsl:apply-templates mode="#current"/>
   </xsl:template>
-
-  <!--
-    Between tokens, whitespace is the encoder's line layout ("carpenter",
-    newline, ","), not the author's spacing: it is left out before closing
-    punctuation and after opening punctuation (French keeps its space before
-    ; : ! ? and inside « »), and wherever @join says so.
-  -->
-  <xsl:template match="text()[print:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
-
-  <xsl:function name="print:is-layout-space" as="xs:boolean">
-    <xsl:param name="text" as="text()"/>
-    <xsl:sequence select="not(normalize-space($text)) and (
-        $text/following::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'left')]
-        or $text/preceding::text()[normalize-space()][1]/parent::*[self::pc | self::w][print:joins(., 'right')])"/>
-  </xsl:function>
-
-  <!-- A copy of a heading without layout spaces, for its plain-text label ("CHAPTER I." in contents, bookmarks and running heads). -->
-  <xsl:mode name="print:without-layout-spaces" on-no-match="shallow-copy" on-multiple-match="fail"/>
-  <xsl:template match="text()[print:is-layout-space(.)]" mode="print:without-layout-spaces" as="empty-sequence()"/>
-
-  <!-- Whether a token attaches to its neighbour on that side ('left' or 'right') without a space. -->
-  <xsl:function name="print:joins" as="xs:boolean">
-    <xsl:param name="token" as="element()"/>
-    <xsl:param name="side" as="xs:string"/>
-    <xsl:sequence select="
-        if ($token/@join) then $token/@join = ($side, 'both')
-        else exists($token/self::pc)
-          and matches($token, if ($side eq 'left') then '^[.,;:!?)\]}»”…]+$' else '^[(\[{«“]+$')
-          and not(matches($token, '[;:!?«»]') and starts-with(lower-case(string(($token/ancestor-or-self::*/@xml:lang)[last()])), 'fr'))"/>
-  </xsl:function>
 
   <!-- Left out of the reading text: surplus, deletions, page furniture of the source. -->
   <xsl:template match="surplus | del | fw" mode="tt:body" as="empty-sequence()"/>

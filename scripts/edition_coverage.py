@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Print annotation coverage counts for TEI editions.
 
-Usage: edition_coverage.py FILE.xml [FILE.xml ...]
-
 Entity counts come from the lists (listPerson, listPlace, listOrg,
 listBibl) wherever they sit; mention counts from the names inside
 ``text`` that carry a @ref.
 """
 
+import argparse
 import sys
 
-from lxml import etree
+from tei_tool import xmlsafe
+from tei_tool.errors import XMLInputError
 
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
 
@@ -35,19 +35,26 @@ COUNTS = [
 
 def coverage(path):
     """Return (label, count) pairs for one TEI file."""
-    tree = etree.parse(str(path))
+    tree = xmlsafe.load(path).tree
     return [(label, int(tree.xpath(f"count({xpath})", namespaces=NS))) for label, xpath in COUNTS]
 
 
 def main(argv):
-    if not argv:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    for path in argv:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", metavar="FILE.xml", help="TEI files to count")
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.files:
+        try:
+            counts = coverage(path)
+        except XMLInputError as exc:
+            print(exc, file=sys.stderr)
+            status = 2
+            continue
         print(path)
-        for label, count in coverage(path):
+        for label, count in counts:
             print(f"  {label:<38} {count:>5}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -209,3 +209,50 @@ def test_ascii_translation_agrees_with_the_full_one(pattern):
         "aZ09_:.- \t\n#%xX") for _ in range(shuffle.randint(0, 6))) for _ in range(400)]
     for sample in [*samples, "Ärger", "ſ:ſ", "日本", "a\u00a0b"]:  # the last ones: full regex, compiled on demand
         assert (compiled.match(sample) is None) == (full.match(sample) is None), (pattern, sample)
+
+
+WORDS_SCHEMA = f"""<grammar xmlns="{RNG}" datatypeLibrary="{XSD_LIB}">
+  <start><element name="text"><oneOrMore><element name="s">
+    <optional><attribute name="xml:id"><data type="ID"/></attribute></optional>
+    <zeroOrMore><choice>
+      <element name="w"><optional><attribute name="lemma"><data type="string"/></attribute></optional>
+        <optional><attribute name="xml:id"><data type="ID"/></attribute></optional>
+        <optional><attribute name="corresp"><data type="IDREF"/></attribute></optional><text/></element>
+      <element name="num"><data type="integer"/></element>
+      <element name="pc"><optional><attribute name="force"><choice><value>strong</value><value>weak</value></choice></attribute></optional>
+        <data type="token"><param name="pattern">\\p{{P}}+</param></data></element>
+    </choice></zeroOrMore>
+  </element></oneOrMore></element></start>
+</grammar>"""
+
+
+def test_recurring_words_are_checked_each_time(tmp_path, monkeypatch):
+    """Elements without children share one derivation per state, tag, attributes and
+    presence of text; typed content, IDs, references and errors are still seen at each one."""
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "words.rng"
+    path.write_text(WORDS_SCHEMA)
+    schema = compile_schema(path)
+    xml = ('<text><s><w lemma="a">A</w> <w lemma="a">a</w> <num>1</num> <num>x</num> <num>2</num> <num>y</num>'
+           '<pc>.</pc><pc>a</pc>\n'
+           '<w xml:id="w1">b</w><w xml:id="w1">b</w><w corresp="gone">c</w><w corresp="gone">c</w>'
+           '<pc force="no">,</pc><pc force="no">,</pc><w><hi/></w></s>\n'
+           '<s><w lemma="a">A</w><w lemma="a"/><w lemma="a">  </w><num/><num>3</num></s></text>')
+    expected = [
+        (1, 61, "character content of element `num` invalid"),  # typed content: each value is checked
+        (1, 61, "element `num` incomplete"),
+        (1, 87, "character content of element `num` invalid"),
+        (1, 87, "element `num` incomplete"),
+        (1, 109, "character content of element `pc` invalid"),
+        (1, 109, "element `pc` incomplete"),
+        (2, 24, "duplicate ID `w1`"),
+        (2, 91, "value of attribute `force` on element `pc` is invalid: 'no'"),
+        (2, 112, "value of attribute `force` on element `pc` is invalid: 'no'"),
+        (2, 132, "element `hi` not allowed anywhere"),
+        (3, 55, "element `num` incomplete"),
+        (2, 44, "reference to non-existent ID `gone`"),
+        (2, 67, "reference to non-existent ID `gone`"),
+    ]
+    for _ in range(2):  # the second time, every derivation is already remembered
+        found = findings(schema, tmp_path, xml)
+        assert [(f.line, f.column, f.message.split(";")[0]) for f in found] == expected

@@ -158,10 +158,13 @@ def _value(name: str, s: str):
 class Datatype:
     """One datatype with its facets; built once per ``<data>``/``<value>``."""
 
-    __slots__ = ("library", "name", "whitespace", "facets", "patterns", "_check")
+    __slots__ = ("library", "name", "whitespace", "facets", "patterns", "_check", "allows_every_string")
 
     def __init__(self, library: str, name: str, params: list[tuple[str, str]]):
         self.library, self.name = library, name
+        # Free text such as lemmas and glosses: no need to look at the value at all.
+        self.allows_every_string = library == "" or (
+            library == XSD_LIB and name in ("string", "normalizedString", "token") and not params)
         self.patterns: list[str] = []
         self.facets: dict[str, object] = {}
         if library == "":

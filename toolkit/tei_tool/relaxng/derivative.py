@@ -37,6 +37,10 @@ class Deriver:
         # (state, attributes as lxml lists them) -> (state after them, ID-typed ones, True):
         # the validator's shortcut for the many elements whose start tags recur word for word.
         self.attribute_sets: dict[tuple, tuple] = {}
+        # (parent's content state, tag, attributes, whether there is text) -> (the state after
+        # the element, its ID-typed attributes): the validator's shortcut for elements without
+        # children, such as the words of a tokenised text.
+        self.leaf_results: dict[tuple, tuple] = {}
 
     # -- start tag ---------------------------------------------------------
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:
@@ -265,6 +269,8 @@ class Deriver:
         (types, renditions, languages), and checking a datatype costs far
         more than a look-up.
         """
+        if p.kind == DATA and p.a is None and p.datatype.allows_every_string:
+            return True
         memo = p.value_memo
         if memo is None:
             memo = p.value_memo = {}

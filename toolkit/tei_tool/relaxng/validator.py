@@ -24,6 +24,7 @@ from .patterns import (
 
 _MAX_LISTED = 12
 _ATTRIBUTE_SETS_LIMIT = 200_000  # remembered (state, attributes) pairs, most of them recurring
+_LEAF_RESULTS_LIMIT = 200_000  # remembered outcomes of elements without children
 
 
 def _qname(tag: str, cache: dict) -> tuple[str, str]:
@@ -255,8 +256,27 @@ class Validation:
 
     def inside(self, el, qn, state: Pattern) -> Pattern:
         """Attributes, start-tag end, children and end tag of one element."""
+        return self._inside(el, state)[0]
+
+    def _inside(self, el, state: Pattern) -> tuple[Pattern, tuple, bool]:
+        """What :meth:`inside` returns, ``el``'s ID-typed attributes, and whether the value
+        of its text could matter (its content has a datatype)."""
+        content, rest, ids = self._start_tag(el, state, el.items())
+        if len(el):
+            after = self.children(el, content)
+        else:
+            text = el.text
+            if text and text.strip(XML_WHITESPACE):
+                after = self._text(el, content, text)
+            else:
+                after = self._whitespace(content, text or "")
+        return self._end_tag(el, after, rest), ids, bool(self.d.text_leaves(content))
+
+    def _start_tag(self, el, state: Pattern, attributes) -> tuple[Pattern, Pattern | None, tuple]:
+        """The content state after ``el``'s start tag, the state after its end tag when already
+        known (else None), and its ID-typed attributes (tracked here)."""
         d = self.d
-        attributes = el.items()
+        ids = ()
         if attributes:
             key = (state, tuple(attributes))
             known = d.attribute_sets.get(key)
@@ -264,9 +284,9 @@ class Validation:
                 known = self._attributes(el, state, attributes)
                 if known[2] and len(d.attribute_sets) < _ATTRIBUTE_SETS_LIMIT:
                     d.attribute_sets[key] = known
-            state = known[0]
-            for name, aqn, value, id_type in known[1]:
-                self._track_id(el, name, aqn, value, id_type)
+            state, ids = known[0], known[1]
+            for id_attribute in ids:
+                self._track_id(el, *id_attribute)
         closed = state.close_memo or d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
             missing = _attribute_names(state, required_only=True)
@@ -274,21 +294,16 @@ class Validation:
                             + (f" {_listing(missing)}" if missing else "s"))
             closed = d.close_ignoring_missing_attributes(state)
         if closed.kind == AFTER:
-            content, rest = closed.a, closed.b
-        else:
-            content, rest = closed, None
-        if len(el):
-            content = self.children(el, content)
-        else:
-            text = el.text
-            if not text or not text.strip(XML_WHITESPACE):
-                content = self._whitespace(content, text or "")
-            else:
-                content = self._text(el, content, text)
+            return closed.a, closed.b, ids
+        return closed, None, ids
+
+    def _end_tag(self, el, content: Pattern, rest: Pattern | None) -> Pattern:
+        """The parent's state after ``el``'s end tag, its content having reached ``content``."""
         if rest is not None:
             if not content.nullable and content.kind != NOT_ALLOWED:
                 self._incomplete(el, content)
             return rest
+        d = self.d
         ended = content.end_memo or d.end_tag(content)
         if ended.kind == NOT_ALLOWED:
             if content.kind != NOT_ALLOWED:
@@ -356,6 +371,7 @@ class Validation:
         no element among them count as one text.
         """
         d, tags, inside = self.d, self._tags, self.inside
+        leaf_results = d.leaf_results
         pending, holder = el.text or "", el
         elements = False
         for child in el:
@@ -364,12 +380,24 @@ class Validation:
                 elements = True
                 if pending and pending.strip(XML_WHITESPACE):
                     content = self._text(holder, content, pending)
-                qn = tags.get(tag) or _qname(tag, tags)
-                opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
-                if opened.kind != NOT_ALLOWED:
-                    content = inside(child, qn, opened)
+                if len(child):
+                    qn = tags.get(tag) or _qname(tag, tags)
+                    opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
+                    if opened.kind != NOT_ALLOWED:
+                        content = inside(child, qn, opened)
+                    else:
+                        content = self.element(child, content)  # reports, then recovers
                 else:
-                    content = self.element(child, content)  # reports, then recovers
+                    # Words and punctuation marks: one look-up for those met before.
+                    text = child.text
+                    key = (content, tag, tuple(child.items()), bool(text) and bool(text.strip(XML_WHITESPACE)))
+                    known = leaf_results.get(key)
+                    if known is None:
+                        content = self._new_leaf(child, content, key)
+                    else:
+                        for id_attribute in known[1]:
+                            self._track_id(child, *id_attribute)
+                        content = known[0]
                 pending, holder = child.tail or "", child
             else:
                 pending += child.tail or ""
@@ -378,6 +406,21 @@ class Validation:
         if pending and pending.strip(XML_WHITESPACE):
             content = self._text(holder, content, pending)
         return content
+
+    def _new_leaf(self, el, content: Pattern, key: tuple) -> Pattern:
+        """The state after ``el``, which has no children, remembered under ``key`` for the
+        next such element in the same state when it needed no finding (findings are
+        reported at each element) and the value of its text could not matter."""
+        reported = len(self.findings)
+        qn = self._tags.get(el.tag) or _qname(el.tag, self._tags)
+        opened = content.open_memo.get(qn) or self.d.start_tag_open(content, qn)
+        if opened.kind == NOT_ALLOWED:
+            return self.element(el, content)  # reports, then recovers
+        after, ids, text_matters = self._inside(el, opened)
+        leaf_results = self.d.leaf_results
+        if len(self.findings) == reported and not text_matters and len(leaf_results) < _LEAF_RESULTS_LIMIT:
+            leaf_results[key] = (after, ids)
+        return after
 
     def _whitespace(self, content: Pattern, text: str) -> Pattern:
         d = self.d

@@ -37,10 +37,10 @@ class Deriver:
         # (state, attributes as lxml lists them) -> (state after them, ID-typed ones, True):
         # the validator's shortcut for the many elements whose start tags recur word for word.
         self.attribute_sets: dict[tuple, tuple] = {}
-        # (parent's content state, tag, attributes, whether there is text) -> (the state after
-        # the element, its ID-typed attributes): the validator's shortcut for elements without
-        # children, such as the words of a tokenised text.
-        self.leaf_results: dict[tuple, tuple] = {}
+        # (parent's content state, tag, attributes, whether there is text) -> the state after
+        # the element: the validator's shortcut for elements without children, such as the
+        # words of a tokenised text.
+        self.leaf_results: dict[tuple, Pattern] = {}
 
     # -- start tag ---------------------------------------------------------
     def start_tag_open(self, p: Pattern, qn: tuple[str, str]) -> Pattern:

@@ -390,14 +390,8 @@ class Validation:
                 else:
                     # Words and punctuation marks: one look-up for those met before.
                     text = child.text
-                    key = (content, tag, tuple(child.items()), bool(text) and bool(text.strip(XML_WHITESPACE)))
-                    known = leaf_results.get(key)
-                    if known is None:
-                        content = self._new_leaf(child, content, key)
-                    else:
-                        for id_attribute in known[1]:
-                            self._track_id(child, *id_attribute)
-                        content = known[0]
+                    key = (content, tag, tuple(child.items()), bool(text and text.strip(XML_WHITESPACE)))
+                    content = leaf_results.get(key) or self._new_leaf(child, content, key)
                 pending, holder = child.tail or "", child
             else:
                 pending += child.tail or ""
@@ -410,7 +404,8 @@ class Validation:
     def _new_leaf(self, el, content: Pattern, key: tuple) -> Pattern:
         """The state after ``el``, which has no children, remembered under ``key`` for the
         next such element in the same state when it needed no finding (findings are
-        reported at each element) and the value of its text could not matter."""
+        reported at each element), has no ID-typed attribute (tracked at each element;
+        their values rarely recur) and the value of its text could not matter."""
         reported = len(self.findings)
         qn = self._tags.get(el.tag) or _qname(el.tag, self._tags)
         opened = content.open_memo.get(qn) or self.d.start_tag_open(content, qn)
@@ -418,8 +413,9 @@ class Validation:
             return self.element(el, content)  # reports, then recovers
         after, ids, text_matters = self._inside(el, opened)
         leaf_results = self.d.leaf_results
-        if len(self.findings) == reported and not text_matters and len(leaf_results) < _LEAF_RESULTS_LIMIT:
-            leaf_results[key] = (after, ids)
+        if len(self.findings) == reported and not ids and not text_matters \
+                and len(leaf_results) < _LEAF_RESULTS_LIMIT:
+            leaf_results[key] = after
         return after
 
     def _whitespace(self, content: Pattern, text: str) -> Pattern:

@@ -389,3 +389,24 @@ def test_corpus_files_render(name, tmp_path):
 def test_corpus_malformed_file_is_refused(tmp_path):
     with pytest.raises(XMLInputError, match=r"listGlyph\.xml:\d+:\d+: error: \[xml\]"):
         pdf.render_pdf(CORPUS / "isicily" / "alists" / "listGlyph.xml", tmp_path / "out.pdf")
+
+
+def test_chronology_of_word_tagged_text_reads_as_running_text(tmp_path):
+    """The chronology describes an event by its sentence, spaced as in the text: "in the year 1835, at Trevalga"."""
+    sentences = "".join(f"""<s><w>In</w>
+<w>the</w>
+<w>year</w>
+<date when="{year}"><w>{year}</w></date>
+<pc>,</pc>
+<w>at</w>
+<pc>“</pc>
+<w>Trevalga</w>
+<pc>”</pc>
+<pc>.</pc>
+</s>
+""" for year in (1835, 1848, 1851))
+    source = tmp_path / "dated-tokens.xml"
+    source.write_text(WORD_TAGGED.replace("<p>", f"<p>{sentences}</p><p>", 1), encoding="utf-8")
+    page = lxml_html.fromstring(transform("print.xsl", source).principal)
+    entries = [" ".join(entry.text_content().split()) for entry in page.findall(".//section[@id='print-chronology']/div")]
+    assert entries == [f"{year}In the year {year}, at “Trevalga”." for year in (1835, 1848, 1851)]

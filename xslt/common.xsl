@@ -206,7 +206,7 @@
 
   <xsl:function name="tt:reading-parts" as="xs:string*">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="if ($node instance of text()) then (if ($tt:has-tokens and tt:is-layout-space($node)) then () else string($node))
+    <xsl:sequence select="if ($node instance of text()) then (if (tt:is-layout-space($node)) then () else string($node))
       else if ($node instance of element() and tt:is-hidden-in-reading($node)) then ()
       else $node/node() ! tt:reading-parts(.)"/>
   </xsl:function>
@@ -295,7 +295,7 @@
   -->
   <xsl:function name="tt:is-layout-space" as="xs:boolean">
     <xsl:param name="text" as="text()"/>
-    <xsl:sequence select="not(normalize-space($text)) and (
+    <xsl:sequence select="$tt:has-tokens and not(normalize-space($text)) and (
       $text/following::text()[normalize-space()][1]/parent::*[self::tei:pc | self::tei:w][tt:joins(., 'left')]
       or $text/preceding::text()[normalize-space()][1]/parent::*[self::tei:pc | self::tei:w][tt:joins(., 'right')])"/>
   </xsl:function>
@@ -344,7 +344,7 @@
     <xsl:apply-templates mode="#current"/>
   </xsl:template>
 
-  <!-- Layout spaces are left out; texts without tokens (most TEI) are not searched for them. -->
+  <!-- Layout spaces are left out (the variable first: texts without tokens, most TEI, then cost no function call). -->
   <xsl:template match="text()[$tt:has-tokens][tt:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
 
   <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="tt:body">

@@ -76,12 +76,12 @@
   <!-- The dated events of the reading text, in document order. -->
   <xsl:variable name="print:event-dates" as="element(date)*" select="print:texts(/)//date[print:is-event-date(.)]"/>
 
-  <!-- The sentence around a date, as the chronology's description of the event. -->
+  <!-- The sentence around a date, as the chronology's description of the event (without the layout spaces of word-tagged text). -->
   <xsl:function name="print:date-context" as="xs:string">
     <xsl:param name="date" as="element(date)"/>
     <xsl:variable name="block" as="element()" select="tt:context-of($date)"/>
-    <xsl:variable name="before" as="xs:string" select="string-join($block//text()[. &lt;&lt; $date][not(ancestor::note)], '')"/>
-    <xsl:variable name="after" as="xs:string" select="string-join($block//text()[. >> $date][not(ancestor::*[. is $date])][not(ancestor::note)], '')"/>
+    <xsl:variable name="before" as="xs:string" select="string-join($block//text()[. &lt;&lt; $date][not(ancestor::note)][not(tt:is-layout-space(.))], '')"/>
+    <xsl:variable name="after" as="xs:string" select="string-join($block//text()[. >> $date][not(ancestor::*[. is $date])][not(ancestor::note)][not(tt:is-layout-space(.))], '')"/>
     <xsl:variable name="sentence" as="xs:string" select="
         replace($before, '^.*[.!?]\s+', '', 's') || string($date) || (if (matches($after, '[.!?]')) then replace($after, '^([^.!?]*[.!?]).*$', '$1', 's') else $after)"/>
     <xsl:variable name="words" as="xs:string*" select="tokenize(normalize-space($sentence))"/>

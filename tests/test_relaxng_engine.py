@@ -217,9 +217,11 @@ WORDS_SCHEMA = f"""<grammar xmlns="{RNG}" datatypeLibrary="{XSD_LIB}">
     <zeroOrMore><choice>
       <element name="w"><optional><attribute name="lemma"><data type="string"/></attribute></optional>
         <optional><attribute name="xml:id"><data type="ID"/></attribute></optional>
-        <optional><attribute name="corresp"><data type="IDREF"/></attribute></optional><text/></element>
+        <optional><attribute name="corresp"><data type="IDREF"/></attribute></optional>
+        <optional><attribute name="n"><data type="string"/></attribute></optional><text/></element>
       <element name="num"><data type="integer"/></element>
-      <element name="pc"><optional><attribute name="force"><choice><value>strong</value><value>weak</value></choice></attribute></optional>
+      <element name="pc"><optional><attribute name="n"><data type="integer"/></attribute></optional>
+        <optional><attribute name="force"><choice><value>strong</value><value>weak</value></choice></attribute></optional>
         <data type="token"><param name="pattern">\\p{{P}}+</param></data></element>
     </choice></zeroOrMore>
   </element></oneOrMore></element></start>
@@ -227,17 +229,20 @@ WORDS_SCHEMA = f"""<grammar xmlns="{RNG}" datatypeLibrary="{XSD_LIB}">
 
 
 def test_recurring_words_are_checked_each_time(tmp_path, monkeypatch):
-    """Elements without children share one derivation per state, tag, attributes and
-    presence of text; typed content, IDs, references and errors are still seen at each one."""
+    """Elements without children share one derivation per state, tag, attributes (the values
+    of free-text ones aside) and presence of text; typed content and attributes, IDs,
+    references and errors are still seen at each one."""
     monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "words.rng"
     path.write_text(WORDS_SCHEMA)
     schema = compile_schema(path)
+    assert schema.grammar.free_text_attributes() == {"lemma"}  # the one attribute whose value never matters
     xml = ('<text><s><w lemma="a">A</w> <w lemma="a">a</w> <num>1</num> <num>x</num> <num>2</num> <num>y</num>'
            '<pc>.</pc><pc>a</pc>\n'
            '<w xml:id="w1">b</w><w xml:id="w1">b</w><w corresp="gone">c</w><w corresp="gone">c</w>'
            '<pc force="no">,</pc><pc force="no">,</pc><w><hi/></w></s>\n'
-           '<s><w lemma="a">A</w><w lemma="a"/><w lemma="a">  </w><num/><num>3</num></s></text>')
+           '<s><w lemma="a">A</w><w lemma="a"/><w lemma="a">  </w><num/><num>3</num>'
+           '<w n="x" lemma="b">a</w><pc n="1">.</pc><pc n="x">.</pc></s></text>')
     expected = [
         (1, 61, "character content of element `num` invalid"),  # typed content: each value is checked
         (1, 61, "element `num` incomplete"),
@@ -250,6 +255,7 @@ def test_recurring_words_are_checked_each_time(tmp_path, monkeypatch):
         (2, 112, "value of attribute `force` on element `pc` is invalid: 'no'"),
         (2, 132, "element `hi` not allowed anywhere"),
         (3, 55, "element `num` incomplete"),
+        (3, 117, "value of attribute `n` on element `pc` is invalid: 'x'"),  # `n` is free text on `w` only
         (2, 44, "reference to non-existent ID `gone`"),
         (2, 67, "reference to non-existent ID `gone`"),
     ]

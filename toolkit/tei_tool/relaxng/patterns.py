@@ -198,6 +198,30 @@ class Grammar:
         self.builder, self.start, self.elements = builder, start, elements
         self.id_types: dict[tuple[str, str], str] = {}
         self._by_name: dict[tuple[str, str], Pattern] = {}
+        self._free_text: frozenset[str] | None = None
+
+    def free_text_attributes(self) -> frozenset[str]:
+        """Names of the attributes (as lxml spells them) whose values the grammar never looks at.
+
+        Every attribute pattern that could match such a name takes any string
+        (so none is an ID either).  Derivatives make no new attribute patterns, so the
+        builder's are all there are.
+        """
+        if self._free_text is None:
+            named: dict[tuple[str, str], bool] = {}
+            wildcards = []
+            for key, p in self.builder._singles.items():
+                if key[0] != ATTRIBUTE:
+                    continue
+                if not _names_only(p.nc):
+                    wildcards.append(p)
+                for name in nc_names(p.nc):
+                    named[name] = named.get(name, True) and _takes_any_string(p.a)
+            self._free_text = frozenset(
+                f"{{{ns}}}{local}" if ns else local
+                for (ns, local), free in named.items()
+                if free and not any(nc_contains(w.nc, ns, local) and not _takes_any_string(w.a) for w in wildcards))
+        return self._free_text
 
     def recovery_state(self, ns: str, local: str) -> Pattern:
         """Content of every element named so, for checking a misplaced element's inside."""
@@ -208,6 +232,14 @@ class Grammar:
             found = b.choice([b.after(e.a, b.empty) for e in self.elements if nc_contains(e.nc, ns, local)])
             self._by_name[key] = found
         return found
+
+
+def _names_only(nc: tuple) -> bool:
+    return nc[0] == "name" or (nc[0] == "choice" and all(_names_only(member) for member in nc[1:]))
+
+
+def _takes_any_string(p: Pattern) -> bool:
+    return p.kind == TEXT or (p.kind == DATA and p.a is None and p.datatype.allows_every_string)
 
 
 def _name_class(el) -> tuple:

@@ -408,16 +408,29 @@ class Validation:
         next such element in the same state when it needed no finding (findings are
         reported at each element), has no ID-typed attribute (tracked at each element;
         their values rarely recur) and the value of its text could not matter."""
+        leaf_results = self.d.leaf_results
+        free_text = self.g.free_text_attributes()
+        general = None
+        if any(name in free_text for name, _ in key[2]):
+            # The same element with other lemmas, glosses or the like: their values cannot matter.
+            attributes = tuple((name, None) if name in free_text else (name, value) for name, value in key[2])
+            general = (key[0], key[1], attributes, key[3])
+            found = leaf_results.get(general)
+            if found is not None:
+                if len(leaf_results) < _LEAF_RESULTS_LIMIT:
+                    leaf_results[key] = found
+                return found
         reported = len(self.findings)
         qn = self._tags.get(el.tag) or _qname(el.tag, self._tags)
         opened = content.open_memo.get(qn) or self.d.start_tag_open(content, qn)
         if opened.kind == NOT_ALLOWED:
             return self.element(el, content)  # reports, then recovers
         after, ids, text_matters = self._inside(el, opened)
-        leaf_results = self.d.leaf_results
         if len(self.findings) == reported and not ids and not text_matters \
                 and len(leaf_results) < _LEAF_RESULTS_LIMIT:
             leaf_results[key] = after
+            if general is not None:
+                leaf_results[general] = after
         return after
 
     def _whitespace(self, content: Pattern, text: str) -> Pattern:

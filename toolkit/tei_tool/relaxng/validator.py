@@ -226,21 +226,21 @@ class Validation:
         qn = self._tags.get(el.tag) or _qname(el.tag, self._tags)
         opened = state.open_memo.get(qn) or d.start_tag_open(state, qn)
         if opened.kind != NOT_ALLOWED:
-            return self.inside(el, qn, opened)
+            return self.inside(el, opened)
         expected = _expected_elements(state)
         listing = f"; expected {_listing(expected)}" if expected else ""
         later = d.start_tag_open(d.relaxed(state), qn)
         if later.kind != NOT_ALLOWED:
             # Allowed further on: report, then carry on as if what was skipped had been there.
             self.report(el, f"element `{self._display(el)}` not allowed yet{listing}")
-            return self.inside(el, qn, later)
+            return self.inside(el, later)
         recovery = self.g.recovery_state(*qn)
         if recovery.kind == NOT_ALLOWED:
             self.report(el, f"element `{self._display(el)}` not allowed anywhere{listing}")
             self._unknown_inside(el)
             return state
         self.report(el, f"element `{self._display(el)}` not allowed here{listing}")
-        self.inside(el, qn, recovery)
+        self.inside(el, recovery)
         return state
 
     def _unknown_inside(self, el) -> None:
@@ -254,9 +254,9 @@ class Validation:
                 self._unknown_inside(child)
             else:
                 self.report(child, f"element `{self._display(child)}` not allowed here")
-                self.inside(child, qn, recovery)
+                self.inside(child, recovery)
 
-    def inside(self, el, qn, state: Pattern) -> Pattern:
+    def inside(self, el, state: Pattern) -> Pattern:
         """Attributes, start-tag end, children and end tag of one element."""
         return self._inside(el, state)[0]
 
@@ -386,7 +386,7 @@ class Validation:
                     qn = tags.get(tag) or _qname(tag, tags)
                     opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
                     if opened.kind != NOT_ALLOWED:
-                        content = inside(child, qn, opened)
+                        content = inside(child, opened)
                     else:
                         content = self.element(child, content)  # reports, then recovers
                 else:

@@ -134,22 +134,20 @@ class Builder:
                                     "(an interleave with many ways to go on); try --engine jing")
 
     def group(self, a: Pattern, b: Pattern) -> Pattern:
-        if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
-            return self.not_allowed
-        if a.kind == EMPTY:
-            return b
-        if b.kind == EMPTY:
-            return a
-        return self._pair(GROUP, a, b, a.nullable and b.nullable)
+        return self._both(GROUP, a, b)
 
     def interleave(self, a: Pattern, b: Pattern) -> Pattern:
+        return self._both(INTERLEAVE, a, b)
+
+    def _both(self, kind: int, a: Pattern, b: Pattern) -> Pattern:
+        """A group or interleave: notAllowed in either part absorbs it, an empty part drops out."""
         if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:
             return self.not_allowed
         if a.kind == EMPTY:
             return b
         if b.kind == EMPTY:
             return a
-        return self._pair(INTERLEAVE, a, b, a.nullable and b.nullable)
+        return self._pair(kind, a, b, a.nullable and b.nullable)
 
     def after(self, a: Pattern, b: Pattern) -> Pattern:
         if a.kind == NOT_ALLOWED or b.kind == NOT_ALLOWED:

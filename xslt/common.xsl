@@ -52,9 +52,16 @@
     'person': 'person', 'personGrp': 'person', 'place': 'place', 'org': 'org',
     'bibl': 'bibl', 'biblStruct': 'bibl', 'biblFull': 'bibl'}"/>
 
+  <xsl:variable name="tt:anchored-set" as="map(xs:string, xs:boolean)" select="map:merge($tt:anchored-names ! map {.: true()})"/>
+
+  <!-- The elements whose position is counted: those that can be given a location id (anchored ones and
+       entities), and the tokens tt:has-tokens looks for. A register's other elements then cost no map update. -->
+  <xsl:variable name="tt:counted-set" as="map(xs:string, xs:boolean)"
+    select="map:merge(($tt:anchored-names, map:keys($tt:entity-kinds), 'w', 'pc') ! map {.: true()})"/>
+
   <!-- Running count of TEI elements per local name, for position-based permalinks. -->
   <xsl:accumulator name="tt:element-counts" as="map(xs:string, xs:integer)" initial-value="map {}">
-    <xsl:accumulator-rule match="tei:*" phase="start"
+    <xsl:accumulator-rule match="tei:*[map:contains($tt:counted-set, local-name())]" phase="start"
       select="map:put($value, local-name(), ($value(local-name()), 0)[1] + 1)"/>
   </xsl:accumulator>
 
@@ -76,7 +83,7 @@
 
   <xsl:function name="tt:is-anchored" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element/self::tei:*) and local-name($element) = $tt:anchored-names"/>
+    <xsl:sequence select="exists($element/self::tei:*) and map:contains($tt:anchored-set, local-name($element))"/>
   </xsl:function>
 
   <!-- The passage whose permalink points at a node: its nearest location passage, else its nearest anchored ancestor. -->
@@ -255,7 +262,7 @@
   <!-- "tei-hi rend-italic type-x": the TEI name, then its @rend and @type tokens. -->
   <xsl:function name="tt:classes" as="xs:string">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="string-join((
+    <xsl:sequence select="if (empty($element/(@rend | @type))) then 'tei-' || local-name($element) else string-join((
       'tei-' || local-name($element),
       tokenize(normalize-space($element/@rend)) ! ('rend-' || tt:class-token(.)),
       tokenize(normalize-space($element/@type)) ! ('type-' || tt:class-token(.))), ' ')"/>

@@ -146,7 +146,7 @@
     <xsl:param name="idno" as="element(tei:idno)"/>
     <xsl:variable name="value" as="xs:string" select="normalize-space($idno)"/>
     <xsl:variable name="prefix" as="xs:string?" select="$tt:authority-prefixes(lower-case(normalize-space($idno/@type)))"/>
-    <xsl:sequence select="if (matches($value, '^https?://')) then tt:safe-url($value)
+    <xsl:sequence select="if (starts-with($value, 'http://') or starts-with($value, 'https://')) then tt:safe-url($value)
       else if ($prefix and matches($value, '^[A-Za-z0-9_\-./]+$')) then $prefix || $value
       else ()"/>
   </xsl:function>

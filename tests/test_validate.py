@@ -249,3 +249,46 @@ def test_schema_errors_in_xincluded_parts_point_into_the_part(engine):
     assert finding.file.endswith("xinclude-schema/part.xml")
     assert (finding.line, finding.column) == (3, 12)  # <bogus> on the part's third line
     assert "`bogus`" in finding.message
+
+
+EDITION_FIXTURES = Path(__file__).parent / "fixtures" / "schematron"
+EDITION_SCHEMAS = schemas.SchemaSettings(schema=schemas.default_schema(), schematron=(schemas.default_schematron(),))
+
+
+def test_a_problem_the_edition_rules_restate_is_reported_once_by_the_built_in_check():
+    bad = EDITION_FIXTURES / "edition-bad.xml"
+    result = CliRunner().invoke(main, ["validate", str(bad), "--schema", str(schemas.default_schema())])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines if "cheka" in line] == [
+        "error: [pointer] @ref points to '#cheka', but no element in this document has that xml:id; "
+        "if the entry lives in a register file, add it with --authority FILE"]
+    assert [line.split(": ", 1)[1] for line in lines if "rubin" in line] == [
+        "warning: [unreferenced] person 'rubin' is declared but never referenced: "
+        'point a mention at it (ref="#rubin") or remove the entry']
+    assert [line for line in lines if "1951-5" in line and "[schematron]" in line] == []
+    assert len([line for line in lines if "1951-5" in line and "[date]" in line]) == 1
+    # Edition rules no built-in check restates are still reported.
+    assert any("[entity-references/mention-has-ref]" in line for line in lines)
+
+
+def test_only_schematron_still_reports_what_the_built_in_checks_would():
+    only_rules = dataclasses.replace(validate.Options(schema_settings=EDITION_SCHEMAS), only=frozenset({"schematron"}))
+    findings = validate.validate_file(EDITION_FIXTURES / "edition-bad.xml", only_rules)
+    assert sorted((f.line, f.assertion) for f in findings if f.assertion in validate.RESTATED_BY_BUILT_IN_CHECKS) == [
+        (41, "entity-is-used"), (53, "entity-is-used"), (56, "entity-is-used"),
+        (63, "mention-ref-resolves"), (73, "iso-value")]
+    [resolves] = [f for f in findings if f.assertion == "mention-ref-resolves"]
+    line = (EDITION_FIXTURES / "edition-bad.xml").read_text(encoding="utf-8").splitlines()[resolves.line - 1]
+    assert line[resolves.column - 1:].startswith('ref="#cheka"')
+
+
+def test_an_edition_rule_finding_more_than_the_built_in_check_is_kept(tmp_path):
+    good = (EDITION_FIXTURES / "edition-good.xml").read_text(encoding="utf-8")
+    assert '<persName ref="#stalin">' in good
+    wrong_list = tmp_path / "edition.xml"
+    wrong_list.write_text(good.replace('<persName ref="#stalin">', '<persName ref="#moscow">'), encoding="utf-8")
+    findings = validate.validate_file(wrong_list, validate.Options(schema_settings=EDITION_SCHEMAS))
+    assert [f.rule for f in findings if f.rule == "pointer"] == []
+    [resolves] = [f for f in findings if f.assertion == "mention-ref-resolves"]
+    assert "#moscow, which is no entry of the listPerson" in resolves.message

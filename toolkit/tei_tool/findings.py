@@ -17,7 +17,8 @@ class Finding:
 
     ``rule`` names the check that fired (``xml``, ``schema``, ``schematron``,
     ``pointer``, ``id``, ``date``, ``lint``, …) so users can filter and
-    grep; ``line``/``column`` are 1-based, 0 when unknown.
+    grep; ``line``/``column`` are 1-based, 0 when unknown. ``assertion`` is
+    the id of the Schematron assert or report that fired, if it has one.
     """
 
     file: str
@@ -27,6 +28,7 @@ class Finding:
     rule: str
     message: str
     hint: str = field(default="", compare=False)
+    assertion: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: [{self.rule}] {self.message}"

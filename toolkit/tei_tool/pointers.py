@@ -151,7 +151,10 @@ def check_unreferenced(document: xmlsafe.Document, authorities: Authorities) -> 
         if ident not in referenced and not _is_register(entity):
             file, line, column = document.locate(entity)
             kind = etree.QName(entity).localname
-            yield Finding(file, line, column, Severity.WARNING, "unreferenced", f"{kind} '{ident}' is declared but never referenced")
+            pointer = "source" if kind in ("bibl", "biblStruct") else "ref"
+            yield Finding(file, line, column, Severity.WARNING, "unreferenced",
+                          f"{kind} '{ident}' is declared but never referenced: point a mention at it "
+                          f"({pointer}=\"#{ident}\") or remove the entry")
 
 
 # W3C date and time forms TEI accepts in @when and friends (data.temporal.w3c).

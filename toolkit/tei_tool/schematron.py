@@ -65,6 +65,7 @@ class Check:
 
     severity: Severity
     label: str
+    ident: str
 
 
 @dataclass
@@ -147,7 +148,7 @@ class Schematron:
             if check.label:
                 message = f"{message} [{check.label}]"
             hint = " ".join(" ".join(d.text.split()) for d in fired.iter(T + "diagnostic") if d.text)
-            yield Finding(file, line, column, check.severity, "schematron", message, hint)
+            yield Finding(file, line, column, check.severity, "schematron", message, hint, assertion=check.ident)
 
 
 def _serialise(tree: etree._ElementTree) -> str:
@@ -494,7 +495,7 @@ class _Compiler:
         label = "/".join(filter(None, (pattern.get("id"), test.get("id"))))
         if test.get("flag"):
             label = f"{label}, flag {test.get('flag')}" if label else f"flag {test.get('flag')}"
-        self.checks.append(Check(severity, label))
+        self.checks.append(Check(severity, label, test.get("id", "")))
         return branch
 
     def _message(self, source: etree._Element, target: etree._Element) -> None:

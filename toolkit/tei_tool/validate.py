@@ -21,6 +21,11 @@ from .errors import InputNotFound, SchemaError, XMLInputError
 from .findings import Finding, Severity
 
 CHECKS = ("schema", "schematron", "pointers", "lint")
+# Asserts of tei-edition.sch that restate a built-in check, so that the schema
+# is complete when other tools run it, and the rule of that check. Where both
+# fire on the same node, the built-in finding alone is kept: it says the same
+# for every TEI file and knows about --authority files.
+RESTATED_BY_BUILT_IN_CHECKS = {"mention-ref-resolves": "pointer", "entity-is-used": "unreferenced", "iso-value": "date"}
 # Starting worker processes (each compiling its schemas) costs more than it
 # saves on a handful of files.
 MIN_FILES_FOR_PROCESSES = 8
@@ -114,7 +119,19 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
         findings.extend(pointers.check_all(document, pointers.Authorities(options.authorities)))
     if "lint" in options.only:
         findings.extend(lint.check_untagged(document))
+    findings = _without_restatements(findings)
     return sorted(set(findings), key=lambda f: (f.file != document.display_name, f.file, f.line, f.column, f.rule, f.message))
+
+
+def _without_restatements(findings: list[Finding]) -> list[Finding]:
+    """Drop each Schematron finding a built-in check already made for the same node."""
+    built_in = {(f.file, f.line, f.column, f.rule) for f in findings if f.rule in RESTATED_BY_BUILT_IN_CHECKS.values()}
+
+    def restated(finding: Finding) -> bool:
+        rule = RESTATED_BY_BUILT_IN_CHECKS.get(finding.assertion) if finding.rule == "schematron" else None
+        return (finding.file, finding.line, finding.column, rule) in built_in
+
+    return [f for f in findings if not restated(f)]
 
 
 def validate_file(path: str | Path, options: Options = Options()) -> list[Finding]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tei_tool import pointers, report, schemas, validate, xmlsafe
+from tei_tool import parallel, pointers, report, schemas, validate, xmlsafe
 from tei_tool.cli import main
 from tei_tool.errors import InputNotFound
 from tei_tool.findings import Severity
@@ -173,6 +173,30 @@ def test_parallel_output_order_equals_serial():
     serial = [(r.path, r.findings) for r in validate.validate_paths(files, LOCAL_CHECKS, jobs=1)]
     parallel = [(r.path, r.findings) for r in validate.validate_paths(files, LOCAL_CHECKS, jobs=2)]
     assert serial == parallel
+
+
+def test_few_files_go_to_worker_processes_only_when_their_markup_is_dense(tmp_path):
+    sparse = tmp_path / "sparse.xml"
+    sparse.write_text("<text>" + "prose " * 200_000 + "</text>")  # 1.2 MB, one element
+    dense = tmp_path / "dense.xml"
+    dense.write_text("<text>" + "<w>word</w> " * 60_000 + "</text>")
+    assert parallel.markup_count(dense) == 120_002
+    assert not validate._worth_processes([sparse, sparse.with_name("missing.xml")])
+    assert not validate._worth_processes([dense])
+    assert validate._worth_processes([dense, sparse])
+    assert validate._worth_processes([sparse] * validate.MIN_FILES_FOR_PROCESSES)
+
+
+def test_batches_put_the_largest_work_first_and_cover_every_file(tmp_path):
+    sizes = {"a/big.xml": 9000, "a/small.xml": 10, "b/mid.xml": 4000, "b/tiny.xml": 5}
+    for name, size in sizes.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    paths = [str(tmp_path / name) for name in sizes]
+    planned = parallel.batches(paths, jobs=2)
+    assert sorted(i for batch in planned for i in batch) == [0, 1, 2, 3]
+    assert planned[0] == [0]
+    assert all(len({Path(paths[i]).parent for i in batch}) == 1 for batch in planned)
 
 
 def test_remote_schema_is_never_fetched_and_falls_back_with_a_warning(tmp_path):

@@ -1,9 +1,7 @@
-"""Validating many files at once, in worker processes.
+"""Validating many files at once against one schema, in worker processes.
 
-The tree walk is pure Python and holds the GIL, so threads would not help;
-each worker process compiles the schema once (from the on-disk cache) and
-keeps its memoised derivatives warm across the files it is given.  Results
-come back in the order of the input, whatever order the workers finish in.
+Each worker keeps its memoised derivatives warm across the files it is
+given; results come back in the order of the input.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from typing import Iterable, Iterator
 
 from lxml import etree
 
+from .. import parallel
 from ..findings import Finding, Severity
 
 _schema = None
@@ -54,48 +53,12 @@ def _check_all(paths: list[str]) -> list[tuple[str, list[Finding]]]:
     return [_check(path) for path in paths]
 
 
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-def _batches(paths: list[str], jobs: int) -> list[list[int]]:
-    """Indexes of ``paths`` in batches for the workers: files of one folder together, largest batches first.
-
-    Files of one folder tend to be of one kind (one project's letters, one
-    collection's novels) and so to need the same derivatives: a worker
-    that gets them together works those out once instead of each worker
-    working them all out.  Batches are kept small enough to share the work
-    evenly.
-    """
-    sizes = [_size(p) for p in paths]
-    target = max(1, sum(sizes) // (jobs * 4))
-    folders: dict[str, list[int]] = {}
-    for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
-        folders.setdefault(os.path.dirname(paths[i]), []).append(i)
-    batches: list[list[int]] = []
-    for members in folders.values():
-        batch, weight = [], 0
-        for i in members:
-            batch.append(i)
-            weight += sizes[i]
-            if weight >= target:
-                batches.append(batch)
-                batch, weight = [], 0
-        if batch:
-            batches.append(batch)
-    return sorted(batches, key=lambda batch: -sum(sizes[i] for i in batch))
-
-
 def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: int | None = None
                    ) -> Iterator[tuple[str, list[Finding]]]:
     """(path, findings) for each file, in input order, using ``jobs`` processes.
 
     The schema is compiled before the workers start, so that with ``fork``
-    they share it instead of loading it each; files go to the workers in
-    batches (see :func:`_batches`).
+    they share it instead of loading it each (see :mod:`tei_tool.parallel`).
     """
     paths = [str(p) for p in paths]
     jobs = jobs or os.cpu_count() or 1
@@ -103,17 +66,4 @@ def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: i
     if jobs == 1 or len(paths) < 2:
         yield from map(_check, paths)
         return
-    import multiprocessing  # only when several processes are wanted: a one-file run need not load it
-
-    forking = hasattr(os, "fork")
-    context = multiprocessing.get_context("fork" if forking else "spawn")
-    batches = _batches(paths, jobs)
-    done: dict[int, tuple[str, list[Finding]]] = {}
-    following = 0
-    with context.Pool(jobs, initializer=None if forking else _init, initargs=(str(schema_path),)) as pool:
-        work = pool.imap(_check_all, [[paths[i] for i in batch] for batch in batches], chunksize=1)
-        for batch, results in zip(batches, work):
-            done.update(zip(batch, results))
-            while following in done:
-                yield done.pop(following)
-                following += 1
+    yield from parallel.map_in_order(_check_all, paths, jobs, initializer=_init, initargs=(str(schema_path),))

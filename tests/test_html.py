@@ -402,6 +402,28 @@ def test_register_snippets_of_word_tagged_text_read_as_running_text(word_tagged_
     assert pages["persons.html"].xpath("string(//a[@class = 'occurrence']/mark)") == "JOSHUA DAVIDSON"
 
 
+def test_a_name_link_in_word_tagged_text_ends_at_its_last_word(word_tagged_site):
+    """ELTeC puts a space after a name's last word, inside the name: it falls after the link, not underlined in it."""
+    _, pages = word_tagged_site
+    [link] = pages["index.html"].xpath("//article//a[contains(@class, 'entity')]")
+    assert link.text_content() == "JOSHUA DAVIDSON"
+    assert re.match(r"\s+was\b", link.tail)
+
+
+def test_spaces_at_the_edges_of_a_name_fall_outside_its_link_or_away_before_punctuation(tmp_path):
+    source = WORD_TAGGED.read_text(encoding="utf-8")
+    mention = '<persName ref="#davidson"><w>JOSHUA</w> <w>DAVIDSON</w> </persName>\n<w>was</w>'
+    assert mention in source
+    variant = tmp_path / "novel.xml"
+    variant.write_text(source.replace(mention, '<w>Young</w> <persName ref="#davidson"> <w>JOSHUA</w> <w>DAVIDSON</w> </persName>\n<pc>,</pc>\n<w>was</w>'), encoding="utf-8")
+    index = parse_site(html.render_pages(xmlsafe.load(variant)))["index.html"]
+    [link] = index.xpath("//article//a[contains(@class, 'entity')]")
+    assert link.text_content() == "JOSHUA DAVIDSON"
+    assert link.getprevious() is None and link.getparent().text.endswith(" ")
+    assert link.tail.startswith(",")
+    assert reading(link.getparent()).startswith("Young JOSHUA DAVIDSON, was the only son")
+
+
 def test_word_tagged_novel_reads_as_running_text(novel_site):
     document, pages = novel_site
     index = pages["index.html"]

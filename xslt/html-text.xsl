@@ -67,12 +67,16 @@
     </div>
   </xsl:template>
 
-  <!-- A mention of an entity: a link to its register entry, described by its card. -->
+  <!-- A mention of an entity: a link to its register entry, described by its card. Whitespace at its edges
+       (word-tagged texts put a space after the last word) is rendered outside, so no link underlines a space. -->
   <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2">
+    <xsl:variable name="space-before" as="text()?" select="node()[1][self::text()][not(normalize-space())]"/>
+    <xsl:variable name="space-after" as="text()?" select="node()[last()][self::text()][not(normalize-space())] except $space-before"/>
     <xsl:variable name="entity" as="element()?" select="tt:entity-of(.)"/>
     <xsl:variable name="target" as="element()?" select="($entity, tt:targets(@ref, .))[1]"/>
     <xsl:variable name="href" as="xs:string?" select="if ($target) then tt:entry-href($target) else ()"/>
     <xsl:variable name="kind" as="xs:string" select="(tt:entity-kind($entity), tt:mention-kind(.))[1]"/>
+    <xsl:apply-templates select="$space-before" mode="#current"/>
     <xsl:element name="{if ($href and not(tt:is-block(.))) then 'a' else tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes">
         <xsl:with-param name="extra-class" select="string-join(('entity', 'entity-' || $kind, if ($href) then () else 'entity-unresolved'), ' ')"/>
@@ -83,8 +87,9 @@
       <xsl:if test="$entity/@xml:id and $kind = ('person', 'place', 'org')">
         <xsl:attribute name="data-card" select="'card-' || $entity/@xml:id"/>
       </xsl:if>
-      <xsl:apply-templates mode="#current"/>
+      <xsl:apply-templates select="node() except ($space-before, $space-after)" mode="#current"/>
     </xsl:element>
+    <xsl:apply-templates select="$space-after" mode="#current"/>
   </xsl:template>
 
   <!-- The kind of an unresolved mention, from its element name. -->

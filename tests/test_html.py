@@ -439,3 +439,63 @@ def test_word_tagged_novel_keeps_every_word_and_sentence_id(novel_site):
     assert_every_word_kept(document, pages)
     sentence_ids = set(document.root.xpath("//tei:text//tei:s/@xml:id", namespaces=TEI))
     assert sentence_ids and sentence_ids <= set(ids_of(pages["index.html"]))
+
+
+def _render_in_fresh_process(source: Path, setup: str = "") -> dict:
+    """render_pages in a new interpreter (where Saxon has not started, so a large document is split
+    between two processes), with ``setup`` run first; the pages or the error, and whether it split."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from tei_tool import html, transform, xmlsafe\n"
+        "from tei_tool.errors import TeiToolError\n"
+        "split = []\n"
+        "two = html._render_in_two_processes\n"
+        "html._render_in_two_processes = lambda *a: split.append(1) or two(*a)\n"
+        f"{setup}\n"
+        "try:\n"
+        f"    result = {{'pages': html.render_pages(xmlsafe.load(Path({str(source)!r})))}}\n"
+        "except TeiToolError as exc:\n"
+        "    result = {'error': str(exc)}\n"
+        "result['split'] = bool(split)\n"
+        "json.dump(result, sys.stdout)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_large_document_split_between_two_processes_gives_the_same_site():
+    target = CORPUS / "schnitzler-briefe" / "data__indices__listplace.xml"
+    if not target.exists():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    document = xmlsafe.load(target)
+    assert html._element_count(document) >= html.MIN_ELEMENTS_FOR_TWO_PROCESSES
+    transform.executable(html.STYLESHEET)  # Saxon runs here now, so this process renders in one run
+    assert not html._can_fork()
+    single = html.render_pages(document)
+    split = _render_in_fresh_process(target)
+    assert split["split"] and sorted(split["pages"]) == sorted(single) == sorted(PAGES)
+    assert split["pages"] == single
+
+
+def test_a_failure_in_the_second_process_is_reported_not_hidden():
+    stops = ("real = transform.transform\n"
+             "def failing(stylesheet, document, params, template=None):\n"
+             "    if template == 'tt:companion-pages':\n"
+             "        raise transform.TransformError('registers: error: [xslt] stopped on purpose')\n"
+             "    return real(stylesheet, document, params, template)\n"
+             "transform.transform = failing\n"
+             "html.MIN_ELEMENTS_FOR_TWO_PROCESSES = 0\n")
+    assert _render_in_fresh_process(FIXTURE, stops) == {"error": "registers: error: [xslt] stopped on purpose", "split": True}
+    dies = ("import os\n"
+            "real = transform.transform\n"
+            "transform.transform = lambda s, d, p, template=None: os._exit(3) if template == 'tt:companion-pages' else real(s, d, p, template)\n"
+            "html.MIN_ELEMENTS_FOR_TWO_PROCESSES = 0\n")
+    died = _render_in_fresh_process(FIXTURE, dies)
+    assert died["split"] and "stopped unexpectedly" in died["error"]

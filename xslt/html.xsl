@@ -29,31 +29,49 @@
   <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="#all"/>
 
   <xsl:template match="/">
-    <xsl:if test="not(tei:*)">
-      <xsl:message terminate="yes" expand-text="yes">the root element is {name(*)}, not in the TEI namespace (http://www.tei-c.org/ns/1.0)</xsl:message>
-    </xsl:if>
-    <xsl:call-template name="tt:register-pages">
-      <xsl:with-param name="document" select="."/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:chronology-page">
-      <xsl:with-param name="document" select="."/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:quotations-page">
-      <xsl:with-param name="document" select="."/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:bibliography-page">
-      <xsl:with-param name="document" select="."/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:about-page">
-      <xsl:with-param name="document" select="."/>
-    </xsl:call-template>
+    <xsl:call-template name="tt:companion-pages"/>
+    <xsl:call-template name="tt:reading-page"/>
+  </xsl:template>
+
+  <!-- index.html, the reading text, as the principal output. -->
+  <xsl:template name="tt:reading-page" as="element()">
+    <xsl:call-template name="tt:require-tei"/>
     <xsl:call-template name="tt:html-page">
       <xsl:with-param name="file" select="'index.html'"/>
       <xsl:with-param name="title" select="$tt:edition-title"/>
       <xsl:with-param name="content" as="node()*">
-        <xsl:call-template name="tt:index-content"/>
+        <xsl:for-each select="$tt:document">
+          <xsl:call-template name="tt:index-content"/>
+        </xsl:for-each>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- Every other page, written with xsl:result-document. Independent of the reading page, so that
+       tei_tool.html can render a large document's two halves in two processes at once. -->
+  <xsl:template name="tt:companion-pages" as="empty-sequence()">
+    <xsl:call-template name="tt:require-tei"/>
+    <xsl:call-template name="tt:register-pages">
+      <xsl:with-param name="document" select="$tt:document"/>
+    </xsl:call-template>
+    <xsl:call-template name="tt:chronology-page">
+      <xsl:with-param name="document" select="$tt:document"/>
+    </xsl:call-template>
+    <xsl:call-template name="tt:quotations-page">
+      <xsl:with-param name="document" select="$tt:document"/>
+    </xsl:call-template>
+    <xsl:call-template name="tt:bibliography-page">
+      <xsl:with-param name="document" select="$tt:document"/>
+    </xsl:call-template>
+    <xsl:call-template name="tt:about-page">
+      <xsl:with-param name="document" select="$tt:document"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tt:require-tei" as="empty-sequence()">
+    <xsl:if test="not($tt:document/tei:*)">
+      <xsl:message terminate="yes" expand-text="yes">the root element is {name($tt:document/*)}, not in the TEI namespace (http://www.tei-c.org/ns/1.0)</xsl:message>
+    </xsl:if>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -1,12 +1,14 @@
 """The HTML edition: a static site (reading text, registers, chronology,
 quotations, bibliography, about page) that works from disk or any web server.
 
-One run of ``xslt/html.xsl`` produces every page; the site is assembled in a
-staging directory and moved into place only when complete.
+One run of ``xslt/html.xsl`` produces every page (a large document's reading
+page and other pages run in two processes at once); the site is assembled in
+a staging directory and moved into place only when complete.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,9 @@ from .findings import Finding
 STYLESHEET = "html.xsl"
 ASSETS = ("edition.css", "edition.js")
 """Plain files copied next to the pages (no CDN, no build step)."""
+MIN_ELEMENTS_FOR_TWO_PROCESSES = 20_000
+"""From this size on, the reading page and the other pages (each about half the work)
+are rendered in two processes at once; below it, starting one costs more than it saves."""
 
 
 @dataclass
@@ -39,8 +44,55 @@ def render_pages(document: xmlsafe.Document) -> dict[str, str]:
     if not str(document.root.tag).startswith(f"{{{xmlsafe.TEI_NS}}}"):
         file, line, column = document.locate(document.root)
         raise XMLInputError(file, line, column, f"the root element <{document.root.tag}> is not in the TEI namespace ({xmlsafe.TEI_NS})")
-    result = transform.transform(STYLESHEET, document, {"tt:source-name": document.path.name})
+    params = {"tt:source-name": document.path.name}
+    if _can_fork() and _element_count(document) >= MIN_ELEMENTS_FOR_TWO_PROCESSES:
+        return _render_in_two_processes(document, params)
+    result = transform.transform(STYLESHEET, document, params)
     return {"index.html": result.principal, **result.documents}
+
+
+def _can_fork() -> bool:
+    """Whether a second process can start from this one: on a system that forks, with more
+    than one CPU, before Saxon runs here (a process running Saxon must not be forked)."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not transform.saxon_started()
+
+
+def _element_count(document: xmlsafe.Document) -> int:
+    return sum(1 for _ in document.root.iter())
+
+
+def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str]) -> dict[str, str]:
+    """The reading page here and the other pages in a forked process, which has the parsed
+    document already and sends its pages back through a pipe."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send_companion_pages, args=(document, params, sending), daemon=True)
+    child.start()
+    sending.close()
+    try:
+        reading = transform.transform(STYLESHEET, document, params, template="tt:reading-page")
+        try:
+            pages, problem = receiving.recv()
+        except EOFError:
+            pages, problem = None, f"{document.display_name}: error: [xslt] the process rendering the register pages stopped unexpectedly"
+    finally:
+        receiving.close()
+        child.join()
+    if problem is not None:
+        raise transform.TransformError(problem)
+    return {"index.html": reading.principal, **pages}
+
+
+def _send_companion_pages(document: xmlsafe.Document, params: dict[str, str], connection) -> None:
+    """Every page but index.html, or what stopped them, sent through ``connection`` (in the second process)."""
+    try:
+        outcome = transform.transform(STYLESHEET, document, params, template="tt:companion-pages").documents, None
+    except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent, never as a traceback
+        outcome = None, str(exc)
+    connection.send(outcome)
+    connection.close()
 
 
 def build_site(source: Path, out_dir: Path, force: bool = False) -> Site:

@@ -49,6 +49,11 @@ def _saxon() -> saxonche.PySaxonProcessor:
     return _processor
 
 
+def saxon_started() -> bool:
+    """Whether this process runs Saxon already (a process that does must not be forked)."""
+    return _processor is not None
+
+
 @contextlib.contextmanager
 def saxon_stderr_captured() -> Iterator[list[str]]:
     """Collect what Saxon's native code prints on file descriptor 2.
@@ -104,8 +109,14 @@ def _collect_documents(output_dir: Path) -> dict[str, str]:
     }
 
 
-def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str, str] | None = None) -> TransformResult:
-    """Apply ``stylesheet`` to ``source`` and return everything it produced.
+def _clark(name: str) -> str:
+    return name.replace("tt:", "{" + TT_NS + "}", 1) if name.startswith("tt:") else name
+
+
+def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str, str] | None = None,
+              template: str | None = None) -> TransformResult:
+    """Apply ``stylesheet`` to ``source`` (or call its named ``template`` with ``source``
+    as the global context item) and return everything it produced.
 
     ``params`` are passed as strings to the stylesheet's global parameters
     (declared in the ``tt:`` project namespace, e.g. ``{"tt:title": …}``
@@ -120,8 +131,7 @@ def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str
     saxon = _saxon()
     compiled.clear_parameters()
     for name, value in (params or {}).items():
-        qualified = name.replace("tt:", "{" + TT_NS + "}", 1) if name.startswith("tt:") else name
-        compiled.set_parameter(qualified, saxon.make_string_value(value))
+        compiled.set_parameter(_clark(name), saxon.make_string_value(value))
     compiled.set_save_xsl_message(True)
     compiled.clear_xsl_messages()
     output_dir = Path(tempfile.mkdtemp(prefix="tei-tool-xslt-"))
@@ -132,7 +142,11 @@ def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str
                 base_output = output_dir.as_uri() + "/"
                 compiled.set_base_output_uri(base_output)
                 compiled.set_global_context_item(xdm_item=node)
-                principal, error = compiled.apply_templates_returning_string(xdm_value=node, base_output_uri=base_output), None
+                if template is None:
+                    principal = compiled.apply_templates_returning_string(xdm_value=node, base_output_uri=base_output)
+                else:
+                    principal = compiled.call_template_returning_string(_clark(template), base_output_uri=base_output)
+                error = None
             except saxonche.PySaxonApiError as exc:
                 principal, error = None, exc
         messages = [str(item) for item in (compiled.get_xsl_messages() or [])]

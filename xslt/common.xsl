@@ -204,7 +204,10 @@
   <!-- The same with runs of whitespace collapsed but kept at the edges, for joining with what surrounds it. -->
   <xsl:function name="tt:reading-string" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
-    <xsl:variable name="text" as="xs:string" select="string-join($nodes ! tt:reading-parts(.), '')"/>
+    <!-- Most texts have nothing to leave out: their string value is the reading text. -->
+    <xsl:variable name="text" as="xs:string" select="if ($tt:has-tokens or exists($nodes/descendant-or-self::*[tt:is-hidden-in-reading(.)]))
+      then string-join($nodes ! tt:reading-parts(.), '')
+      else string-join($nodes[. instance of element() or . instance of text() or . instance of document-node()], '')"/>
     <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
     <xsl:sequence select="if ($words = '') then substring(' ', 1, string-length($text))
       else (if (matches(substring($text, 1, 1), '\s')) then ' ' else '') || $words
@@ -326,11 +329,13 @@
   <!-- class, lang and id (xml:id or the permalink of anchored elements) of the element being rendered. -->
   <xsl:template name="tt:attributes" as="attribute()*">
     <xsl:param name="extra-class" as="xs:string?" select="()"/>
-    <xsl:attribute name="class" select="string-join((tt:classes(.), $extra-class), ' ')"/>
+    <!-- The common cases spelt out: an element without @rend, @type or id costs no function call. -->
+    <xsl:variable name="classes" as="xs:string" select="if (@rend or @type) then tt:classes(.) else 'tei-' || local-name()"/>
+    <xsl:attribute name="class" select="if (empty($extra-class)) then $classes else $classes || ' ' || $extra-class"/>
     <xsl:if test="@xml:lang[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')]">
       <xsl:attribute name="lang" select="@xml:lang"/>
     </xsl:if>
-    <xsl:if test="@xml:id or tt:is-anchored(.)">
+    <xsl:if test="@xml:id or (self::tei:* and map:contains($tt:anchored-set, local-name()))">
       <xsl:attribute name="id" select="tt:anchor-id(.)"/>
     </xsl:if>
   </xsl:template>

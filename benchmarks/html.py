@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import installed
+
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "tei" / "great-purge.xml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
@@ -44,7 +46,7 @@ def timed(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=installed.environment())
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 

@@ -25,13 +25,13 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
+import installed  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from tei_tool.relaxng import document_names, load_simplified, prune  # noqa: E402
@@ -77,7 +77,7 @@ def run_native(rows, corpus: Path, schema: Path, jobs: int):
             % (str(ROOT / "toolkit"), str(schema), jobs))
     start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(paths), capture_output=True,
-                          text=True, check=True, env=_bytecode_cached_env())
+                          text=True, check=True, env=installed.environment())
     total, cpu = time.perf_counter() - start, _children_cpu() - cpu
     counts = json.loads(done.stdout)
     return total, {r["file"]: (0.0, counts[p]) for r, p in zip(rows, paths)}, cpu
@@ -130,16 +130,6 @@ def run_jing(rows, corpus: Path, schema: Path, jing: str):
     return total, {r["file"]: (0.0, errors.get(str(corpus / r["file"]), 0)) for r in rows}, cpu
 
 
-_PYCACHE = tempfile.TemporaryDirectory(prefix="tei-tool-bench-")
-
-
-def _bytecode_cached_env() -> dict:
-    """The environment for timed Python processes: bytecode cached, as after ``pip install``."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = _PYCACHE.name
-    return env
-
-
 def best_of(command: list[str], env: dict | None = None, repeat: int = 3) -> float:
     """Best wall-clock seconds of ``repeat`` runs of ``command``."""
     best = float("inf")
@@ -160,7 +150,7 @@ def one_file(corpus: Path, schema: Path, rows, jing: str | None) -> None:
             "from tei_tool.relaxng.corpus import parse_document\n"
             "print(sum(1 for _ in compile_schema(%r).validate(parse_document(%r), %r)))"
             % (str(ROOT / "toolkit"), str(schema), str(path), str(path)))
-    env = _bytecode_cached_env()
+    env = installed.environment()
     subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env)
     native = best_of([sys.executable, "-c", code], env)
     line = f"one file ({Path(name).name}, {size / 1e6:.2f} MB, process start included): native {native:.2f} s"

@@ -17,9 +17,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import installed
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -40,22 +41,12 @@ def jing_command(explicit: str | None) -> list[str] | None:
     return [found] if found else None
 
 
-_PYCACHE = tempfile.TemporaryDirectory(prefix="tei-tool-bench-")
-
-
-def environment() -> dict[str, str]:
-    """Bytecode cached, as after ``pip install`` (which compiles it), whatever the shell says."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = _PYCACHE.name
-    return env
-
-
 def timed(command: list[str], repeat: int = 3) -> float:
     """Best wall-clock time of ``repeat`` runs (exit status 0 or 1 both count as a run)."""
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment())
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=installed.environment())
         elapsed = time.perf_counter() - started
         if result.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(command[:3])} … failed with status {result.returncode}")

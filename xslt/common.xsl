@@ -204,8 +204,8 @@
   <!-- The same with runs of whitespace collapsed but kept at the edges, for joining with what surrounds it. -->
   <xsl:function name="tt:reading-string" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
-    <!-- Most texts have nothing to leave out: their string value is the reading text. -->
-    <xsl:variable name="text" as="xs:string" select="if ($tt:has-tokens or exists($nodes/descendant-or-self::*[tt:is-hidden-in-reading(.)]))
+    <!-- Most texts hold no element that could be left out: their string value is the reading text. -->
+    <xsl:variable name="text" as="xs:string" select="if ($tt:has-tokens or exists($nodes/descendant-or-self::tei:*[local-name() = $tt:hideable-names]))
       then string-join($nodes ! tt:reading-parts(.), '')
       else string-join($nodes[. instance of element() or . instance of text() or . instance of document-node()], '')"/>
     <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
@@ -220,6 +220,9 @@
       else if ($node instance of element() and tt:is-hidden-in-reading($node)) then ()
       else $node/node() ! tt:reading-parts(.)"/>
   </xsl:function>
+
+  <!-- The elements tt:is-hidden-in-reading may leave out. -->
+  <xsl:variable name="tt:hideable-names" as="xs:string+" select="('note', 'surplus', 'sic', 'orig', 'abbr')"/>
 
   <!-- Notes, and the diplomatic side of a choice or surplus text, are not part of the reading text. -->
   <xsl:function name="tt:is-hidden-in-reading" as="xs:boolean">

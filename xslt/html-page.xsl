@@ -45,10 +45,14 @@
       else ()"/>
   </xsl:function>
 
+  <!-- The content of each page, rendered straight into its frame (a page built first and copied in would
+       cost a large register twice): the frame applies this mode to a token naming the page,
+       <tt:page file="places.html"/>, and each page's module has the template that matches it. -->
+  <xsl:mode name="tt:page-content" on-no-match="fail" on-multiple-match="fail"/>
+
   <xsl:template name="tt:html-page" as="element()">
     <xsl:param name="file" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="content" as="node()*"/>
     <html lang="{$tt:edition-lang}">
       <head>
         <meta charset="utf-8"/>
@@ -79,7 +83,8 @@
         </header>
         <main id="main" tabindex="-1">
           <h1><xsl:value-of select="$title"/></h1>
-          <xsl:sequence select="$content"/>
+          <xsl:variable name="page" as="element()"><tt:page file="{$file}"/></xsl:variable>
+          <xsl:apply-templates select="$page" mode="tt:page-content"/>
         </main>
         <footer class="site-footer">
           <p>
@@ -100,12 +105,10 @@
   <xsl:template name="tt:write-page" as="empty-sequence()">
     <xsl:param name="file" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="content" as="node()*"/>
     <xsl:result-document href="{$file}" method="html" html-version="5" encoding="UTF-8" indent="no">
       <xsl:call-template name="tt:html-page">
         <xsl:with-param name="file" select="$file"/>
         <xsl:with-param name="title" select="$title"/>
-        <xsl:with-param name="content" select="$content"/>
       </xsl:call-template>
     </xsl:result-document>
   </xsl:template>

@@ -25,48 +25,39 @@
     'geonames': 'https://www.geonames.org/', 'orcid': 'https://orcid.org/', 'pleiades': 'https://pleiades.stoa.org/places/',
     'tgn': 'http://vocab.getty.edu/page/tgn/', 'loc': 'https://id.loc.gov/authorities/names/'}"/>
 
-  <xsl:template name="tt:register-pages" as="empty-sequence()">
-    <xsl:param name="document" as="document-node()"/>
-    <xsl:call-template name="tt:register-page">
-      <xsl:with-param name="file" select="'persons.html'"/>
-      <xsl:with-param name="title" select="'Persons'"/>
-      <xsl:with-param name="entities" select="$document//(tei:person | tei:personGrp)"/>
+  <xsl:template match="tt:page[@file = 'persons.html']" mode="tt:page-content" as="node()*">
+    <xsl:call-template name="tt:register">
+      <xsl:with-param name="entities" select="$tt:document//(tei:person | tei:personGrp)"/>
       <xsl:with-param name="none" select="'No persons are recorded in this edition.'"/>
     </xsl:call-template>
-    <xsl:call-template name="tt:register-page">
-      <xsl:with-param name="file" select="'places.html'"/>
-      <xsl:with-param name="title" select="'Places'"/>
-      <xsl:with-param name="entities" select="$document//tei:place"/>
+  </xsl:template>
+
+  <xsl:template match="tt:page[@file = 'places.html']" mode="tt:page-content" as="node()*">
+    <xsl:call-template name="tt:register">
+      <xsl:with-param name="entities" select="$tt:document//tei:place"/>
       <xsl:with-param name="none" select="'No places are recorded in this edition.'"/>
     </xsl:call-template>
-    <xsl:call-template name="tt:register-page">
-      <xsl:with-param name="file" select="'organisations.html'"/>
-      <xsl:with-param name="title" select="'Organisations'"/>
-      <xsl:with-param name="entities" select="$document//tei:org"/>
+  </xsl:template>
+
+  <xsl:template match="tt:page[@file = 'organisations.html']" mode="tt:page-content" as="node()*">
+    <xsl:call-template name="tt:register">
+      <xsl:with-param name="entities" select="$tt:document//tei:org"/>
       <xsl:with-param name="none" select="'No organisations are recorded in this edition.'"/>
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template name="tt:register-page" as="empty-sequence()">
-    <xsl:param name="file" as="xs:string"/>
-    <xsl:param name="title" as="xs:string"/>
+  <xsl:template name="tt:register" as="element()+">
     <xsl:param name="entities" as="element()*"/>
     <xsl:param name="none" as="xs:string"/>
-    <xsl:call-template name="tt:write-page">
-      <xsl:with-param name="file" select="$file"/>
-      <xsl:with-param name="title" select="$title"/>
-      <xsl:with-param name="content" as="node()*">
-        <xsl:choose>
-          <xsl:when test="empty($entities)">
-            <p class="register-empty"><xsl:value-of select="$none"/></p>
-          </xsl:when>
-          <xsl:otherwise>
-            <p class="register-summary"><xsl:value-of select="count($entities)"/> entries, in alphabetical order.</p>
-            <xsl:apply-templates select="sort($entities, (), function($entity) {lower-case(tt:entity-name($entity))})" mode="tt:register-entry"/>
-          </xsl:otherwise>
-        </xsl:choose>
-      </xsl:with-param>
-    </xsl:call-template>
+    <xsl:choose>
+      <xsl:when test="empty($entities)">
+        <p class="register-empty"><xsl:value-of select="$none"/></p>
+      </xsl:when>
+      <xsl:otherwise>
+        <p class="register-summary"><xsl:value-of select="count($entities)"/> entries, in alphabetical order.</p>
+        <xsl:apply-templates select="sort($entities, (), function($entity) {lower-case(tt:entity-name($entity))})" mode="tt:register-entry"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="*" mode="tt:register-entry">

@@ -19,6 +19,12 @@
   <!-- The notes of the reading text, numbered 1…n in document order. -->
   <xsl:variable name="tt:text-notes" as="element(tei:note)*" select="//tei:text//tei:note"/>
 
+  <xsl:template match="tt:page[@file = 'index.html']" mode="tt:page-content" as="node()*">
+    <xsl:for-each select="$tt:document">
+      <xsl:call-template name="tt:index-content"/>
+    </xsl:for-each>
+  </xsl:template>
+
   <xsl:template name="tt:index-content" as="node()*">
     <xsl:variable name="subtitles" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub'] ! normalize-space()"/>
     <xsl:variable name="authors" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space()"/>

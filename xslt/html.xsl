@@ -39,33 +39,19 @@
     <xsl:call-template name="tt:html-page">
       <xsl:with-param name="file" select="'index.html'"/>
       <xsl:with-param name="title" select="$tt:edition-title"/>
-      <xsl:with-param name="content" as="node()*">
-        <xsl:for-each select="$tt:document">
-          <xsl:call-template name="tt:index-content"/>
-        </xsl:for-each>
-      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Every other page, written with xsl:result-document. Independent of the reading page, so that
-       tei_tool.html can render a large document's two halves in two processes at once. -->
+  <!-- Every other page, written with xsl:result-document and titled as in the navigation. Independent of
+       the reading page, so that tei_tool.html can render a large document's two halves in two processes at once. -->
   <xsl:template name="tt:companion-pages" as="empty-sequence()">
     <xsl:call-template name="tt:require-tei"/>
-    <xsl:call-template name="tt:register-pages">
-      <xsl:with-param name="document" select="$tt:document"/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:chronology-page">
-      <xsl:with-param name="document" select="$tt:document"/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:quotations-page">
-      <xsl:with-param name="document" select="$tt:document"/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:bibliography-page">
-      <xsl:with-param name="document" select="$tt:document"/>
-    </xsl:call-template>
-    <xsl:call-template name="tt:about-page">
-      <xsl:with-param name="document" select="$tt:document"/>
-    </xsl:call-template>
+    <xsl:for-each select="$tt:pages[?file ne 'index.html']">
+      <xsl:call-template name="tt:write-page">
+        <xsl:with-param name="file" select="?file"/>
+        <xsl:with-param name="title" select="?label"/>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="tt:require-tei" as="empty-sequence()">

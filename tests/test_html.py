@@ -499,3 +499,30 @@ def test_a_failure_in_the_second_process_is_reported_not_hidden():
             "html.MIN_ELEMENTS_FOR_TWO_PROCESSES = 0\n")
     died = _render_in_fresh_process(FIXTURE, dies)
     assert died["split"] and "stopped unexpectedly" in died["error"]
+
+
+def test_ctrl_c_while_two_processes_render_stops_both_cleanly(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = CORPUS / "schnitzler-briefe" / "data__indices__listplace.xml"
+    if not target.exists():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs Linux /proc to see the second process start")
+    out = tmp_path / "site"
+    command = [sys.executable, "-c", "from tei_tool.cli import main; main()", "html", str(target), "-o", str(out)]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    deadline = time.monotonic() + 60
+    while run.poll() is None and not children.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert run.poll() is None, "the site was written before the second process could be seen"
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 2
+    assert stderr.strip() == "Interrupted."
+    assert not out.exists()

@@ -8,8 +8,11 @@ a staging directory and moved into place only when complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +56,9 @@ def render_pages(document: xmlsafe.Document) -> dict[str, str]:
 
 def _can_fork() -> bool:
     """Whether a second process can start from this one: on a system that forks, with more
-    than one CPU, before Saxon runs here (a process running Saxon must not be forked)."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not transform.saxon_started()
+    than one CPU, before Saxon runs here and with no other thread (neither survives a fork)."""
+    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not transform.saxon_started()
+            and threading.active_count() == 1)
 
 
 def _element_count(document: xmlsafe.Document) -> int:
@@ -79,6 +83,7 @@ def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str])
             pages, problem = None, f"{document.display_name}: error: [xslt] the process rendering the register pages stopped unexpectedly"
     finally:
         receiving.close()
+        child.terminate()  # it has sent everything, or is no longer wanted (an error or Ctrl-C here)
         child.join()
     if problem is not None:
         raise transform.TransformError(problem)
@@ -86,12 +91,17 @@ def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str])
 
 
 def _send_companion_pages(document: xmlsafe.Document, params: dict[str, str], connection) -> None:
-    """Every page but index.html, or what stopped them, sent through ``connection`` (in the second process)."""
+    """Every page but index.html, or what stopped them, sent through ``connection`` (in the second process).
+
+    Ctrl-C is left to the parent, which then stops this process; nothing here ends in a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         outcome = transform.transform(STYLESHEET, document, params, template="tt:companion-pages").documents, None
-    except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent, never as a traceback
+    except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent
         outcome = None, str(exc)
-    connection.send(outcome)
+    with contextlib.suppress(OSError):  # the parent stopped listening: it has failed or been interrupted
+        connection.send(outcome)
     connection.close()
 
 

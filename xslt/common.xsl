@@ -28,6 +28,10 @@
 
   <xsl:mode name="tt:body" on-no-match="text-only-copy" on-multiple-match="fail" use-accumulators="#all"/>
 
+  <!-- What an output puts at the start of a division's, paragraph's or verse block's content, after its
+       attributes (the HTML edition: a permalink); nothing by default. -->
+  <xsl:mode name="tt:block-start" on-no-match="deep-skip" on-multiple-match="fail" use-accumulators="#all"/>
+
   <!-- Elements rendered as blocks; any element containing one is a block too. -->
   <xsl:variable name="tt:block-names" as="xs:string*" select="(
     'TEI', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6', 'div7',
@@ -366,6 +370,7 @@
   <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="tt:body">
     <section>
       <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates select="." mode="tt:block-start"/>
       <xsl:apply-templates mode="#current"/>
     </section>
   </xsl:template>
@@ -380,6 +385,7 @@
   <xsl:template match="tei:p | tei:ab" mode="tt:body">
     <xsl:element name="{if (tt:contains-block(.)) then 'div' else 'p'}">
       <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates select="." mode="tt:block-start"/>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
@@ -387,6 +393,7 @@
   <xsl:template match="tei:lg | tei:l | tei:sp | tei:speaker | tei:stage[tt:is-block(.)]" mode="tt:body">
     <div>
       <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates select="." mode="tt:block-start"/>
       <xsl:apply-templates mode="#current"/>
     </div>
   </xsl:template>

@@ -124,15 +124,8 @@
   </xsl:function>
 
   <!-- Paragraphs, line groups and primary sources: a permalink, shown on hover and focus. -->
-  <xsl:template match="tei:p[not(ancestor::tei:note)] | tei:lg | tei:div[@type = 'primarySource']" mode="tt:body" priority="1">
-    <xsl:variable name="rendered" as="element()">
-      <xsl:next-match/>
-    </xsl:variable>
-    <xsl:element name="{name($rendered)}">
-      <xsl:sequence select="$rendered/@*"/>
-      <a class="permalink" href="#{tt:anchor-id(.)}" aria-label="Permalink to {if (self::tei:lg) then 'this poem' else if (self::tei:div) then 'this source' else 'this paragraph'}">¶</a>
-      <xsl:sequence select="$rendered/node()"/>
-    </xsl:element>
+  <xsl:template match="tei:p[not(ancestor::tei:note)] | tei:lg | tei:div[@type = 'primarySource']" mode="tt:block-start">
+    <a class="permalink" href="#{tt:anchor-id(.)}" aria-label="Permalink to {if (self::tei:lg) then 'this poem' else if (self::tei:div) then 'this source' else 'this paragraph'}">¶</a>
   </xsl:template>
 
   <!-- The popover card of an entity: name, dates, note (edition.js shows it on hover and focus). -->

@@ -291,9 +291,17 @@ def test_a_problem_the_edition_rules_restate_is_reported_once_by_the_built_in_ch
         "warning: [unreferenced] person 'rubin' is declared but never referenced: "
         'point a mention at it (ref="#rubin") or remove the entry']
     assert [line for line in lines if "1951-5" in line and "[schematron]" in line] == []
-    assert len([line for line in lines if "1951-5" in line and "[date]" in line]) == 1
+    assert [line.split(": ", 1)[1] for line in lines if "1951-5" in line] == [
+        "error: [date] @when='1951-5' is not a valid ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD)"]
     # Edition rules no built-in check restates are still reported.
     assert any("[entity-references/mention-has-ref]" in line for line in lines)
+
+
+def test_only_schema_still_reports_the_date_value_the_date_check_explains():
+    result = CliRunner().invoke(main, ["validate", str(EDITION_FIXTURES / "edition-bad.xml"),
+                                       "--schema", str(schemas.default_schema()), "--only", "schema"])
+    assert [line.split(": ", 2)[2] for line in result.output.splitlines() if "1951-5" in line] == [
+        "[schema] value of attribute `when` on element `date` is invalid: '1951-5'"]
 
 
 def test_only_schematron_still_reports_what_the_built_in_checks_would():

@@ -125,10 +125,14 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
 
 
 def _without_restatements(findings: list[Finding]) -> list[Finding]:
-    """Drop each Schematron finding a built-in check already made for the same node."""
+    """Drop each finding that another check already made for the same node, in its own words:
+    a Schematron finding restating a built-in check, and the schema's complaint about a date
+    value that the date check explains (with the forms it expects)."""
     built_in = {(f.file, f.line, f.column, f.rule) for f in findings if f.rule in RESTATED_BY_BUILT_IN_CHECKS.values()}
 
     def restated(finding: Finding) -> bool:
+        if finding.rule == "schema":
+            return finding.is_error and (finding.file, finding.line, finding.column, "date") in built_in
         rule = RESTATED_BY_BUILT_IN_CHECKS.get(finding.assertion) if finding.rule == "schematron" else None
         return (finding.file, finding.line, finding.column, rule) in built_in
 

@@ -210,6 +210,26 @@ def test_remote_schema_is_never_fetched_and_falls_back_with_a_warning(tmp_path):
     assert mapped.relaxng == MINI_RNG and not mapped.warnings
 
 
+
+def test_a_missing_declared_schema_gets_one_warning_saying_where_it_was_looked_for(tmp_path):
+    document = tmp_path / "moved.xml"
+    text = (FIXTURES / "valid.0-error.xml").read_text().replace('href="mini.rng"', 'href="schemas/gone.rng"')
+    document.write_text(text)
+    [warning] = schemas.choose(document, schemas.SchemaSettings()).warnings
+    assert warning.message.startswith(f"declared schema schemas/gone.rng was not found at {tmp_path / 'schemas' / 'gone.rng'}; "
+                                      "checked against tei-tool's tei-edition.rng instead")
+
+
+def test_a_declared_schematron_that_cannot_be_read_is_named_in_a_warning(tmp_path):
+    document = tmp_path / "rules.xml"
+    declaration = '<?xml-model href="https://example.org/rules.sch" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+    document.write_text(declaration + (FIXTURES / "valid.0-error.xml").read_text().split("?>", 1)[1])
+    choice = schemas.choose(document, schemas.SchemaSettings(schema=MINI_RNG))
+    [warning] = choice.warnings
+    assert (warning.rule, warning.severity) == ("schematron", Severity.WARNING)
+    assert warning.message.startswith("declared Schematron https://example.org/rules.sch is not available locally")
+    assert choice.schematron == []
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MANIFEST = SHARED / "corpus" / "MANIFEST.tsv"
 

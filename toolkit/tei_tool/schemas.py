@@ -94,41 +94,48 @@ def choose(document: Path, settings: SchemaSettings, tree: etree._ElementTree | 
     rng_models = [m for m in declared if m.get("schematypens") == RNG_NS or m.get("href", "").endswith((".rng", ".rnc"))]
     sch_models = [m for m in declared if m.get("schematypens") in SCH_NAMESPACES and m.get("href", "").endswith(".sch")]
     if choice.relaxng is None:
+        missing = []
         for model in rng_models:
-            found = _resolve_model(model["href"], document, settings, choice)
+            found, why = _resolve_model(model["href"], document, settings)
             if found:
                 choice.relaxng = found
                 break
+            missing.append(f"declared schema {model['href']} {why}")
         if choice.relaxng is None:
             choice.relaxng = default_schema()
-            if rng_models:
+            if missing:
                 choice.warnings.append(Finding(
                     str(document), 1, 1, Severity.WARNING, "schema",
-                    f"declared schema {rng_models[0]['href']} is not available locally; "
-                    f"checked against tei-tool's {choice.relaxng.name} instead "
+                    f"{missing[0]}; checked against tei-tool's {choice.relaxng.name} instead "
                     "(give a local copy with --schema FILE or --map-schema URL=FILE)",
                 ))
     if not settings.schematron:
         for model in sch_models:
-            found = _resolve_model(model["href"], document, settings, choice)
+            found, why = _resolve_model(model["href"], document, settings)
             if found:
                 choice.schematron.append(found)
+            else:
+                choice.warnings.append(Finding(
+                    str(document), 1, 1, Severity.WARNING, "schematron",
+                    f"declared Schematron {model['href']} {why}; its rules are not checked "
+                    "(give a local copy with --schematron FILE or --map-schema URL=FILE)",
+                ))
         if not sch_models and not settings.schema and choice.relaxng == default_schema():
             choice.schematron.append(default_schematron())
     return choice
 
 
-def _resolve_model(href: str, document: Path, settings: SchemaSettings, choice: SchemaChoice) -> Path | None:
+def _resolve_model(href: str, document: Path, settings: SchemaSettings) -> tuple[Path | None, str]:
+    """The local file an xml-model points to, or None and why not (said after the href)."""
     mapped = settings.local_copy(href)
     if mapped is not None:
-        return mapped
+        return mapped, ""
     if _is_remote(href):
-        return None
+        return None, "is not available locally (remote schemas are never fetched)"
     local = _local_path(href, document)
     if local.is_file():
-        return local
-    choice.warnings.append(Finding(str(document), 1, 1, Severity.WARNING, "schema", f"declared schema {href} not found at {local}"))
-    return None
+        return local, ""
+    return None, f"was not found at {local}"
 
 
 class CompiledSchema(Protocol):

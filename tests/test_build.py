@@ -31,6 +31,16 @@ def test_cli_build_invalid_exits_1_with_located_findings(tmp_path):
     assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
 
 
+def test_cli_build_groups_repeated_findings_as_validate_does(tmp_path):
+    source = tmp_path / "many.xml"
+    text = INVALID.read_text(encoding="utf-8")
+    source.write_text(text.replace("</body>", '<p><persName ref="#nobody">N.</persName></p>' * 40 + "</body>", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "dist")])
+    assert result.exit_code == 1
+    repeated = [line for line in result.output.splitlines() if "'#nobody'" in line]
+    assert len(repeated) == 4 and "… and 37 more like this" in repeated[-1]
+
+
 def test_cli_build_missing_file(tmp_path):
     result = CliRunner().invoke(main, ["build", str(tmp_path / "absent.xml"), "-o", str(tmp_path / "dist")])
     assert result.exit_code == 2 and "no such file" in result.output

@@ -112,6 +112,11 @@ def _progress(results, total: int):
     return contextlib.nullcontext(results)
 
 
+def _findings_text(findings) -> str:
+    """Findings for stderr as validate shows them: repeats grouped, the source line on a terminal."""
+    return report.format_text(findings, source_line=_source_line if sys.stderr.isatty() else None)
+
+
 @functools.lru_cache(maxsize=8)
 def _lines_of(file: str) -> tuple[str, ...]:
     try:
@@ -228,12 +233,10 @@ def build_command(source, out_dir, force):
     try:
         result = build.build(source, out_dir, force=force, progress=show)
     except build.InvalidEdition as exc:
-        for finding in exc.findings:
-            click.echo(str(finding), err=True)
+        click.echo(_findings_text(exc.findings), err=True, nl=False)
         click.echo(f"Error: {exc}", err=True)
         sys.exit(ExitStatus.INVALID)
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
+    click.echo(_findings_text(result.warnings), err=True, nl=False)
     click.echo(f"Built {out_dir} in {result.seconds:.2f} s", err=True)
 
 

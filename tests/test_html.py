@@ -526,3 +526,14 @@ def test_ctrl_c_while_two_processes_render_stops_both_cleanly(tmp_path):
     assert run.returncode == 2
     assert stderr.strip() == "Interrupted."
     assert not out.exists()
+
+
+def test_a_system_refusing_a_second_process_gets_the_site_from_one():
+    refuse = ("import os\n"
+              "def refuse():\n"
+              "    raise BlockingIOError(11, 'Resource temporarily unavailable')\n"
+              "os.fork = refuse\n"
+              "html.MIN_ELEMENTS_FOR_TWO_PROCESSES = 0\n")
+    refused = _render_in_fresh_process(FIXTURE, refuse)
+    assert refused["split"] and sorted(refused["pages"]) == sorted(PAGES)
+    assert refused["pages"] == html.render_pages(xmlsafe.load(FIXTURE))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from . import resources, transform, xmlsafe
 from .atomic import atomic_directory
@@ -50,6 +52,10 @@ def render_pages(document: xmlsafe.Document) -> dict[str, str]:
     params = {"tt:source-name": document.path.name}
     if _can_fork() and _element_count(document) >= MIN_ELEMENTS_FOR_TWO_PROCESSES:
         return _render_in_two_processes(document, params)
+    return _render_in_one_process(document, params)
+
+
+def _render_in_one_process(document: xmlsafe.Document, params: dict[str, str]) -> dict[str, str]:
     result = transform.transform(STYLESHEET, document, params)
     return {"index.html": result.principal, **result.documents}
 
@@ -66,43 +72,51 @@ def _element_count(document: xmlsafe.Document) -> int:
 
 
 def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str]) -> dict[str, str]:
-    """The reading page here and the other pages in a forked process, which has the parsed
-    document already and sends its pages back through a pipe."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_send_companion_pages, args=(document, params, sending), daemon=True)
-    child.start()
-    sending.close()
+    """The reading page here and the other pages in a forked child, which has the parsed
+    document already and sends its pages back, pickled, through a pipe."""
+    reading_end, writing_end = os.pipe()
     try:
-        reading = transform.transform(STYLESHEET, document, params, template="tt:reading-page")
-        try:
-            pages, problem = receiving.recv()
-        except EOFError:
-            pages, problem = None, f"{document.display_name}: error: [xslt] the process rendering the register pages stopped unexpectedly"
+        child = os.fork()
+    except OSError:  # no process to spare (a limit on processes or memory): all of it here, then
+        os.close(reading_end)
+        os.close(writing_end)
+        return _render_in_one_process(document, params)
+    if child == 0:
+        os.close(reading_end)
+        _send_companion_pages(document, params, writing_end)
+    os.close(writing_end)
+    try:
+        with os.fdopen(reading_end, "rb") as incoming:
+            reading = transform.transform(STYLESHEET, document, params, template="tt:reading-page")
+            try:
+                pages, problem = pickle.load(incoming)
+            except (EOFError, pickle.UnpicklingError):
+                pages, problem = None, f"{document.display_name}: error: [xslt] the process rendering the other pages stopped unexpectedly"
     finally:
-        receiving.close()
-        child.terminate()  # it has sent everything, or is no longer wanted (an error or Ctrl-C here)
-        child.join()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGTERM)  # it has sent everything, or is no longer wanted (an error or Ctrl-C here)
+        os.waitpid(child, 0)
     if problem is not None:
         raise transform.TransformError(problem)
     return {"index.html": reading.principal, **pages}
 
 
-def _send_companion_pages(document: xmlsafe.Document, params: dict[str, str], connection) -> None:
-    """Every page but index.html, or what stopped them, sent through ``connection`` (in the second process).
+def _send_companion_pages(document: xmlsafe.Document, params: dict[str, str], writing_end: int) -> NoReturn:
+    """In the child: every page but index.html, or what stopped them, written to ``writing_end``; then exit.
 
-    Ctrl-C is left to the parent, which then stops this process; nothing here ends in a traceback.
+    Ctrl-C is left to the parent, which then stops this process; nothing here ends in a traceback,
+    and nothing returns into the parent's code.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        outcome = transform.transform(STYLESHEET, document, params, template="tt:companion-pages").documents, None
-    except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent
-        outcome = None, str(exc)
-    with contextlib.suppress(OSError):  # the parent stopped listening: it has failed or been interrupted
-        connection.send(outcome)
-    connection.close()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            outcome = transform.transform(STYLESHEET, document, params, template="tt:companion-pages").documents, None
+        except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent
+            outcome = None, str(exc)
+        with contextlib.suppress(OSError), os.fdopen(writing_end, "wb") as outgoing:  # OSError: the parent stopped listening
+            pickle.dump(outcome, outgoing)
+    finally:
+        os._exit(0)
 
 
 def build_site(source: Path, out_dir: Path, force: bool = False) -> Site:

@@ -35,7 +35,7 @@ import installed  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from tei_tool.relaxng import document_names, load_simplified, prune  # noqa: E402
-from tei_tool.relaxng.corpus import parse_document, validate_files  # noqa: E402
+from tei_tool.relaxng.corpus import parse_document  # noqa: E402
 
 
 def manifest(corpus: Path) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tei_tool import parallel, pointers, report, schemas, validate, xmlsafe
+from tei_tool import parallel, pointers, report, schemas, validate
 from tei_tool.cli import main
 from tei_tool.errors import InputNotFound
 from tei_tool.findings import Severity

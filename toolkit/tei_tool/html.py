@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from . import resources, transform, xmlsafe
+from . import parallel, resources, transform, xmlsafe
 from .atomic import atomic_directory
 from .errors import OutputError, XMLInputError
 from .findings import Finding
@@ -63,7 +63,7 @@ def _render_in_one_process(document: xmlsafe.Document, params: dict[str, str]) -
 def _can_fork() -> bool:
     """Whether a second process can start from this one: on a system that forks, with more
     than one CPU, before Saxon runs here and with no other thread (neither survives a fork)."""
-    return (hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not transform.saxon_started()
+    return (hasattr(os, "fork") and parallel.usable_cpus() > 1 and not transform.saxon_started()
             and threading.active_count() == 1)
 
 

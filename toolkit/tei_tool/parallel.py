@@ -14,6 +14,13 @@ from typing import Callable, Iterator, Sequence, TypeVar
 Result = TypeVar("Result")
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine has when it is pinned to some)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def file_size(path) -> int:
     try:
         return os.path.getsize(path)

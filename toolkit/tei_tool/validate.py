@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +172,7 @@ def validate_paths(paths: list[Path], options: Options = Options(), jobs: int | 
     """
     if options.schema_settings.schema is not None and "schema" in options.only:
         schemas.compile_relaxng(options.schema_settings.schema.resolve(), options.engine)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or parallel.usable_cpus())
     if jobs == 1 or not _worth_processes(paths):
         for path in paths:
             yield _timed(path, options)

@@ -7,7 +7,6 @@ given; results come back in the order of the input.
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -61,7 +60,7 @@ def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: i
     they share it instead of loading it each (see :mod:`tei_tool.parallel`).
     """
     paths = [str(p) for p in paths]
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or parallel.usable_cpus()
     _init(str(schema_path))
     if jobs == 1 or len(paths) < 2:
         yield from map(_check, paths)

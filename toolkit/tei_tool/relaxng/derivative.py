@@ -15,7 +15,7 @@ ids and URIs then reuse one entry.
 from __future__ import annotations
 
 from .patterns import (
-    AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, EMPTY, GROUP, INTERLEAVE, LIST, NOT_ALLOWED,
+    AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, GROUP, INTERLEAVE, LIST, NOT_ALLOWED,
     NO_MEMO, ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains,
 )
 

@@ -13,7 +13,6 @@ import os
 import pickle
 import shutil
 import signal
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -61,10 +60,8 @@ def _render_in_one_process(document: xmlsafe.Document, params: dict[str, str]) -
 
 
 def _can_fork() -> bool:
-    """Whether a second process can start from this one: on a system that forks, with more
-    than one CPU, before Saxon runs here and with no other thread (neither survives a fork)."""
-    return (hasattr(os, "fork") and parallel.usable_cpus() > 1 and not transform.saxon_started()
-            and threading.active_count() == 1)
+    """Whether a second process is worth starting and safe to fork from this one."""
+    return parallel.usable_cpus() > 1 and parallel.fork_is_safe()
 
 
 def _element_count(document: xmlsafe.Document) -> int:

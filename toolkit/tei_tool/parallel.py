@@ -1,14 +1,17 @@
 """Work on many files in worker processes, with results in the order of the input.
 
 Checking a document is pure Python and holds the GIL, so threads would not
-help.  Workers are forked where the system allows it, so that they share
-what the parent has already compiled (a schema) instead of compiling it
-each; files go to them in batches (see :func:`batches`).
+help.  Workers are forked, so that they share what the parent has already
+compiled (a schema) instead of compiling it each; where forking is not safe
+the caller checks its files itself.  Files go to the workers in batches
+(see :func:`batches`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 Result = TypeVar("Result")
@@ -19,6 +22,14 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may be forked: only the calling thread lives on in the child, so not
+    once other threads run, Saxon's among them (it starts one of its own when it first runs)."""
+    transform = sys.modules.get("tei_tool.transform")  # looked up, not imported: Saxon is not loaded for nothing
+    saxon_running = transform is not None and transform.saxon_started()
+    return hasattr(os, "fork") and threading.active_count() == 1 and not saxon_running
 
 
 def file_size(path) -> int:
@@ -70,22 +81,17 @@ def batches(paths: Sequence, jobs: int) -> list[list[int]]:
     return sorted(found, key=lambda batch: -sum(sizes[i] for i in batch))
 
 
-def map_in_order(work: Callable[[list], list[Result]], paths: Sequence, jobs: int,
-                 initializer: Callable | None = None, initargs: tuple = ()) -> Iterator[Result]:
-    """``work(batch)`` over batches of ``paths`` in ``jobs`` processes, one result per path, in input order.
-
-    ``initializer`` prepares each worker when it cannot be forked from this
-    process (it is then started afresh and has nothing compiled yet).
+def map_in_order(work: Callable[[list], list[Result]], paths: Sequence, jobs: int) -> Iterator[Result]:
+    """``work(batch)`` over batches of ``paths`` in ``jobs`` forked processes, one result per path,
+    in input order.  Callers make sure :func:`fork_is_safe` first (else they work in this process:
+    starting workers afresh would re-run the caller's main script, which not every script allows).
     """
     import multiprocessing  # only when several processes are wanted: a one-file run need not load it
 
-    forking = hasattr(os, "fork")
-    context = multiprocessing.get_context("fork" if forking else "spawn")
     planned = batches(paths, jobs)
     done: dict[int, Result] = {}
     following = 0
-    with context.Pool(min(jobs, len(planned)), initializer=None if forking else initializer,
-                      initargs=initargs) as pool:
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(planned))) as pool:
         results = pool.imap(work, [[paths[i] for i in batch] for batch in planned], chunksize=1)
         for batch, batch_results in zip(planned, results):
             done.update(zip(batch, batch_results))

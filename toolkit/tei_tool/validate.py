@@ -168,12 +168,14 @@ def validate_paths(paths: list[Path], options: Options = Options(), jobs: int | 
     """Check many files, in parallel processes when worth it, in the order given.
 
     A schema passed explicitly is compiled up front, so a broken one stops the
-    run before any file is checked (and forked workers share it).
+    run before any file is checked (and forked workers share it). Where this
+    process cannot be forked safely (Saxon runs here already), it checks the
+    files itself.
     """
     if options.schema_settings.schema is not None and "schema" in options.only:
         schemas.compile_relaxng(options.schema_settings.schema.resolve(), options.engine)
     jobs = max(1, jobs or parallel.usable_cpus())
-    if jobs == 1 or not _worth_processes(paths):
+    if jobs == 1 or not _worth_processes(paths) or not parallel.fork_is_safe():
         for path in paths:
             yield _timed(path, options)
         return

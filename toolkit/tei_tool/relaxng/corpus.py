@@ -56,13 +56,13 @@ def validate_files(schema_path: str | Path, paths: Iterable[str | Path], jobs: i
                    ) -> Iterator[tuple[str, list[Finding]]]:
     """(path, findings) for each file, in input order, using ``jobs`` processes.
 
-    The schema is compiled before the workers start, so that with ``fork``
-    they share it instead of loading it each (see :mod:`tei_tool.parallel`).
+    The schema is compiled before the workers are forked, so that they share
+    it instead of loading it each (see :mod:`tei_tool.parallel`).
     """
     paths = [str(p) for p in paths]
     jobs = jobs or parallel.usable_cpus()
     _init(str(schema_path))
-    if jobs == 1 or len(paths) < 2:
+    if jobs == 1 or len(paths) < 2 or not parallel.fork_is_safe():
         yield from map(_check, paths)
         return
-    yield from parallel.map_in_order(_check_all, paths, jobs, initializer=_init, initargs=(str(schema_path),))
+    yield from parallel.map_in_order(_check_all, paths, jobs)

@@ -88,6 +88,14 @@ def test_authority_file_resolves_pointers_into_registers(tmp_path):
     assert [f for f in validate.validate_file(document, options) if f.rule == "pointer"] == []
 
 
+@pytest.mark.parametrize("target", ["x" * 300 + ".xml#a", "a%00b.xml#a"])
+def test_a_pointer_to_an_impossible_file_name_is_a_finding_not_a_crash(tmp_path, target):
+    document = tmp_path / "letter.xml"
+    document.write_text((FIXTURES / "dangling-ref.1-pointer.xml").read_text().replace('"#stalin"', f'"{target}"'))
+    [finding] = [f for f in validate.validate_file(document, LOCAL_CHECKS) if f.rule == "pointer"]
+    assert finding.is_error and "cannot be a file name" in finding.message
+
+
 def test_xinclude_findings_are_reported_in_the_included_file():
     findings = validate.validate_file(FIXTURES / "xinclude" / "main.xml", validate.Options(only=frozenset({"pointers"})))
     [finding] = findings

@@ -126,8 +126,12 @@ def _unresolved(token: str, document: xmlsafe.Document, known_ids: frozenset[str
             advice = "" if authorities.files else "; if the entry lives in a register file, add it with --authority FILE"
             return f"points to '#{parsed.fragment}', but no element in {where} has that xml:id{advice}"
         return None
-    target = (document.path.parent / urllib.parse.unquote(parsed.path)).resolve()
-    if not target.is_file():
+    try:
+        target = (document.path.parent / urllib.parse.unquote(parsed.path)).resolve()
+        found = target.is_file()
+    except (OSError, ValueError):  # a name no file system accepts: too long, or holding a NUL
+        return f"points into '{parsed.path}', which cannot be a file name"
+    if not found:
         return f"points into '{parsed.path}', which does not exist (looked for {target})"
     if parsed.fragment and target.suffix.lower() == ".xml":
         ids = authorities.ids_in(target)

@@ -1,0 +1,91 @@
+"""Mutated editions: whatever is wrong with a file, every command answers with findings or a
+located error (a TeiToolError), never an unexpected exception.
+
+The mutations are seeded, so a failure names the case and replays exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tool import entities, html, validate, xmlsafe
+from tei_tool.errors import TeiToolError
+
+HERE = Path(__file__).resolve().parent
+SOURCES = [HERE / "fixtures" / "html-edition.xml", HERE / "fixtures" / "word-tagged.xml", HERE / "fixtures" / "hostile-html.xml"]
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML = "{http://www.w3.org/XML/1998/namespace}"
+NAMES = ["persName", "placeName", "orgName", "date", "quote", "note", "p", "div", "choice", "sic", "corr", "w", "pc",
+         "ref", "ptr", "lg", "l", "list", "item", "table", "row", "cell", "person", "place", "listPerson", "head",
+         "bibl", "listBibl", "rs", "said", "gap", "surplus", "hi", "lb", "pb", "graphic", "text", "body"]
+ATTRIBUTES = ["ref", "when", "from", "to", "notBefore", "notAfter", "target", "who", "source", XML + "id", XML + "lang",
+              "rend", "type", "n", "facs", "url", "join", "corresp", "cols", "rows", "role", "href"]
+VALUES = ["", " ", "#", "#x", "#kirov #stalin", "1936-13-45", "-0044", "--12", "2020-02-30", "javascript:alert(1)",
+          "<b>", "\"'", "\u202e", "x" * 300 + ".xml#a", "a%00b.xml#a", "0", "-1", "999999999999", "right", "both", "fr"]
+BYTE_SNIPPETS = [b"<", b">", b"&", b"&amp;", b"\x00", b"]]>", b"<![CDATA[", b"<?pi x?>", b"<!--", b"&#0;",
+                 b"&#x110000;", b'xml:id="a"', b"<!DOCTYPE x [<!ENTITY a 'b'>]>"]
+
+
+def mutate_tree(source: Path, rng: random.Random) -> bytes:
+    tree = etree.parse(str(source), xmlsafe.safe_parser())
+    elements = [e for e in tree.iter() if isinstance(e.tag, str)]
+    for _ in range(rng.randint(1, 8)):
+        element = rng.choice(elements)
+        roll = rng.random()
+        if roll < 0.35:
+            element.set(rng.choice(ATTRIBUTES), rng.choice(VALUES))
+        elif roll < 0.55:
+            added = etree.SubElement(element, TEI + rng.choice(NAMES))
+            added.text = rng.choice(["", "Kirov", " ", "1936", ","])
+        elif roll < 0.7 and element.getparent() is not None and element.getparent().getparent() is not None:
+            element.getparent().remove(element)
+        elif roll < 0.85:
+            element.tag = TEI + rng.choice(NAMES)
+        else:
+            element.text = rng.choice(VALUES)
+    return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+
+
+def mutate_bytes(source: Path, rng: random.Random) -> bytes:
+    data = bytearray(source.read_bytes())
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(data))
+        roll = rng.random()
+        if roll < 0.3:
+            del data[at:at + rng.randint(1, 40)]
+        elif roll < 0.7:
+            data[at:at] = rng.choice(BYTE_SNIPPETS)
+        else:
+            start = rng.randrange(len(data))
+            data[at:at] = data[start:start + 150]
+    return bytes(data)
+
+
+def answers_without_crashing(path: Path) -> None:
+    for command in (lambda: validate.validate_file(path),
+                    lambda: html.render_pages(xmlsafe.load(path)),
+                    lambda: entities.build_index([path])):
+        try:
+            command()
+        except TeiToolError:
+            pass
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mutated_elements_and_attributes(tmp_path, seed):
+    rng = random.Random(seed)
+    path = tmp_path / f"mutant-{seed}.xml"
+    path.write_bytes(mutate_tree(rng.choice(SOURCES), rng))
+    answers_without_crashing(path)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mutated_bytes(tmp_path, seed):
+    rng = random.Random(1000 + seed)
+    path = tmp_path / f"mutant-{seed}.xml"
+    path.write_bytes(mutate_bytes(rng.choice(SOURCES), rng))
+    answers_without_crashing(path)

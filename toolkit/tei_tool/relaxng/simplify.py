@@ -331,14 +331,19 @@ def _wrap(el, name: str, children) -> etree._Element:
     return wrapper
 
 
-def _normalise(el) -> etree._Element:
-    """4.12–4.15 bottom-up; returns the element that replaces ``el``."""
+def _children_rewritten(el, rewrite) -> list:
+    """``el``'s children after replacing each by what ``rewrite`` returns for it (the bottom-up passes)."""
     for child in list(el):
-        new = _normalise(child)
+        new = rewrite(child)
         if new is not child:
             el.replace(child, new)
+    return list(el)
+
+
+def _normalise(el) -> etree._Element:
+    """4.12–4.15 bottom-up; returns the element that replaces ``el``."""
+    kids = _children_rewritten(el, _normalise)
     name = _local(el)
-    kids = list(el)
     if name in ("define", "oneOrMore", "zeroOrMore", "optional", "list", "mixed", "start"):
         if not kids:
             raise _error(el, f"{name} must have at least one child")
@@ -604,12 +609,8 @@ def _define_name_for(element) -> str:
 
 def _propagate(el) -> etree._Element:
     """4.20 and 4.21 bottom-up; n-ary combinators are flattened on the way."""
-    for child in list(el):
-        new = _propagate(child)
-        if new is not child:
-            el.replace(child, new)
+    kids = _children_rewritten(el, _propagate)
     name = _local(el)
-    kids = list(el)
     kinds = [_local(k) for k in kids]
     if name in ("attribute", "list", "oneOrMore") and "notAllowed" in kinds[-1:]:
         return _rng("notAllowed")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .patterns import (
     AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, GROUP, INTERLEAVE, LIST, NOT_ALLOWED,
-    NO_MEMO, ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains,
+    NO_MEMO, ONE_OR_MORE, TEXT, VALUE, Builder, Pattern, nc_contains, next_leaves,
 )
 
 XML_WHITESPACE = " \t\n\r"  # the four characters XML counts as white space
@@ -96,26 +96,8 @@ class Deriver:
         """Every attribute pattern ``p`` could accept now, found once per state whatever the name."""
         found = self._attributes.get(p)
         if found is None:
-            seen: dict[Pattern, None] = {}
-            self._collect_attributes(p, seen, set())
-            found = self._attributes[p] = tuple(seen)
+            found = self._attributes[p] = tuple(q for q in next_leaves(p, whole_groups=True) if q.kind == ATTRIBUTE)
         return found
-
-    def _collect_attributes(self, p, out, visited) -> None:
-        if p in visited:
-            return
-        visited.add(p)
-        kind = p.kind
-        if kind == CHOICE:
-            for m in p.members:
-                self._collect_attributes(m, out, visited)
-        elif kind in (GROUP, INTERLEAVE):
-            self._collect_attributes(p.a, out, visited)
-            self._collect_attributes(p.b, out, visited)
-        elif kind in (ONE_OR_MORE, AFTER):
-            self._collect_attributes(p.a, out, visited)
-        elif kind == ATTRIBUTE:
-            out[p] = None
 
     def attribute(self, p: Pattern, qn, value: str) -> Pattern:
         leaves = p.att_leaves.get(qn)
@@ -190,30 +172,8 @@ class Deriver:
         """The data, value and list patterns that a text node could match now."""
         found = p.text_leaves
         if found is None:
-            seen: dict[Pattern, None] = {}
-            self._collect_text(p, seen, set())
-            found = p.text_leaves = tuple(seen)
+            found = p.text_leaves = tuple(q for q in next_leaves(p) if q.kind in (DATA, VALUE, LIST))
         return found
-
-    def _collect_text(self, p, out, visited) -> None:
-        if p in visited:
-            return
-        visited.add(p)
-        kind = p.kind
-        if kind == CHOICE:
-            for m in p.members:
-                self._collect_text(m, out, visited)
-        elif kind == GROUP:
-            self._collect_text(p.a, out, visited)
-            if p.a.nullable:
-                self._collect_text(p.b, out, visited)
-        elif kind == INTERLEAVE:
-            self._collect_text(p.a, out, visited)
-            self._collect_text(p.b, out, visited)
-        elif kind in (ONE_OR_MORE, AFTER):
-            self._collect_text(p.a, out, visited)
-        elif kind in (DATA, VALUE, LIST):
-            out[p] = None
 
     def text(self, p: Pattern, s: str) -> Pattern:
         leaves = self.text_leaves(p)

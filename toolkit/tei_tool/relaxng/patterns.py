@@ -76,6 +76,42 @@ def nc_names(nc: tuple) -> list[tuple[str, str]]:
     return []
 
 
+def next_leaves(p: Pattern, whole_groups: bool = False, prune=None) -> list[Pattern]:
+    """The patterns ``p`` could match next that combine no others (element, attribute, text,
+    data, value, list, empty), each once, depth first.
+
+    A group's second part is reached only when its first may be empty, unless ``whole_groups``
+    (a start tag's attributes may come in any order); a choice for which ``prune`` is true is
+    not entered.
+    """
+    found: dict[Pattern, None] = {}
+    seen: set[Pattern] = set()
+
+    def walk(q: Pattern) -> None:
+        if q in seen:
+            return
+        seen.add(q)
+        kind = q.kind
+        if kind == CHOICE:
+            if prune is None or not prune(q):
+                for member in q.members:
+                    walk(member)
+        elif kind == GROUP:
+            walk(q.a)
+            if whole_groups or q.a.nullable:
+                walk(q.b)
+        elif kind == INTERLEAVE:
+            walk(q.a)
+            walk(q.b)
+        elif kind in (ONE_OR_MORE, AFTER):
+            walk(q.a)
+        else:
+            found[q] = None
+
+    walk(p)
+    return list(found)
+
+
 class PatternLimitError(RuntimeError):
     """Derivatives grew past :attr:`Builder.limit` patterns."""
 

@@ -20,8 +20,7 @@ from lxml import etree
 from ..findings import Finding, Severity
 from .derivative import XML_WHITESPACE, Deriver
 from .patterns import (
-    AFTER, ATTRIBUTE, CHOICE, DATA, ELEMENT, GROUP, INTERLEAVE, LIST, NOT_ALLOWED, ONE_OR_MORE,
-    TEXT, VALUE, Grammar, Pattern, nc_names,
+    AFTER, ATTRIBUTE, DATA, ELEMENT, LIST, NOT_ALLOWED, TEXT, VALUE, Grammar, Pattern, nc_names, next_leaves,
 )
 
 _MAX_LISTED = 12
@@ -43,62 +42,22 @@ def _qname(tag: str, cache: dict) -> tuple[str, str]:
 
 def _expected_elements(p: Pattern) -> list[str]:
     names: dict[str, None] = {}
-    other = []
-
-    def walk(q, seen):
-        if q in seen:
-            return
-        seen.add(q)
-        kind = q.kind
-        if kind == CHOICE:
-            for m in q.members:
-                walk(m, seen)
-        elif kind == GROUP:
-            walk(q.a, seen)
-            if q.a.nullable:
-                walk(q.b, seen)
-        elif kind == INTERLEAVE:
-            walk(q.a, seen)
-            walk(q.b, seen)
-        elif kind in (ONE_OR_MORE, AFTER):
-            walk(q.a, seen)
-        elif kind == ELEMENT:
+    other: set[str] = set()
+    for q in next_leaves(p):
+        if q.kind == ELEMENT:
             listed = nc_names(q.nc)
-            for _, local in listed:
-                names[local] = None
+            names.update(dict.fromkeys(local for _, local in listed))
             if not listed:
-                other.append("any element")
-        elif kind in (TEXT, DATA, VALUE, LIST):
-            other.append("text")
-
-    walk(p, set())
-    return sorted(names) + sorted(set(other))
+                other.add("any element")
+        elif q.kind in (TEXT, DATA, VALUE, LIST):
+            other.add("text")
+    return sorted(names) + sorted(other)
 
 
 def _attribute_names(p: Pattern, required_only: bool) -> list[str]:
-    names: dict[str, None] = {}
-
-    def walk(q, seen):
-        if q in seen:
-            return
-        seen.add(q)
-        kind = q.kind
-        if kind == CHOICE:
-            if required_only and any(m.nullable for m in q.members):
-                return
-            for m in q.members:
-                walk(m, seen)
-        elif kind in (GROUP, INTERLEAVE):
-            walk(q.a, seen)
-            walk(q.b, seen)
-        elif kind in (ONE_OR_MORE, AFTER):
-            walk(q.a, seen)
-        elif kind == ATTRIBUTE:
-            for _, local in nc_names(q.nc):
-                names[local] = None
-
-    walk(p, set())
-    return sorted(names)
+    optional = (lambda choice: any(m.nullable for m in choice.members)) if required_only else None
+    attributes = [q for q in next_leaves(p, whole_groups=True, prune=optional) if q.kind == ATTRIBUTE]
+    return sorted({local for q in attributes for _, local in nc_names(q.nc)})
 
 
 def _listing(names: list[str]) -> str:

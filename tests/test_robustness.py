@@ -7,6 +7,8 @@ The mutations are seeded, so a failure names the case and replays exactly.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,57 @@ def test_mutated_bytes(tmp_path, seed):
     path = tmp_path / f"mutant-{seed}.xml"
     path.write_bytes(mutate_bytes(rng.choice(SOURCES), rng))
     answers_without_crashing(path)
+
+
+# Documents libxml2 reads within its limits must get through Saxon (the HTML, the PDF and
+# the Schematron) and WeasyPrint too: Saxon's parser ships stricter limits of its own.
+
+HEADER = ("<teiHeader><fileDesc><titleStmt><title>Limits</title></titleStmt><publicationStmt><p>Test</p>"
+          "</publicationStmt><sourceDesc><p>Made for the test</p></sourceDesc></fileDesc></teiHeader>")
+
+
+def edition(body: str) -> bytes:
+    return f'<TEI xmlns="http://www.tei-c.org/ns/1.0">{HEADER}<text><body>{body}</body></text></TEI>'.encode()
+
+
+LIMIT_CASES = {
+    # 250 levels: libxml2 reads up to 256; Saxon's parser stopped at 100.
+    "nested 250 deep": (edition("<div>" * 242 + "<p>deepest</p>" + "</div>" * 242), "deepest"),
+    # More than 100,000 characters that XML writes as entity references (&amp; &lt; &quot;).
+    "110,000 escaped characters": (edition('<p rend="' + "&quot;" * 50_000 + '">' + "&amp;" * 30_000
+                                           + "&lt;" * 30_000 + "</p>"), "&amp;" * 30_000 + "&lt;" * 30_000),
+    # Saxon's parser refused more than 200 attributes on an element.
+    "300 attributes": (edition('<p xmlns:x="urn:x" ' + " ".join(f'x:a{i}="v"' for i in range(300)) + ">many</p>"),
+                       ">many<"),
+}
+
+
+@pytest.mark.parametrize("case", LIMIT_CASES)
+def test_documents_within_libxml2s_limits_are_checked_and_rendered(case, tmp_path):
+    data, expected_html = LIMIT_CASES[case]
+    source = tmp_path / "limits.xml"
+    source.write_bytes(data)
+    findings = validate.validate_file(source)  # Schematron included
+    assert all(f.rule != "xml" for f in findings), findings
+    html.build_site(source, tmp_path / "html")
+    assert expected_html in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_deeply_nested_document_becomes_a_pdf(tmp_path):
+    from tei_tool import pdf
+
+    source = tmp_path / "deep.xml"
+    source.write_bytes(LIMIT_CASES["nested 250 deep"][0])
+    out = pdf.render_pdf(source, tmp_path / "deep.pdf")
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_process_that_ran_schematron_is_not_forked():
+    # A fresh interpreter: in this one, Saxon may have run already.
+    script = ("import sys; from tei_tool import parallel, validate\n"
+              "before = parallel.fork_is_safe()\n"
+              f"validate.validate_file({str(HERE / 'fixtures' / 'html-edition.xml')!r})  # runs tei-edition.sch\n"
+              "print(before, parallel.fork_is_safe())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False"]

@@ -55,7 +55,7 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
         raise OutputError(f"{out} exists; use --force to replace it")
     document = xmlsafe.load(source)
     book_html = transform("print.xsl", document).principal
-    with _weasyprint_problems() as problems, _cycle_collector_paused():
+    with _weasyprint_problems() as problems, _cycle_collector_paused(), _deep_nesting_allowed(source):
         try:
             book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
             data = book.write_pdf(**_variant_options(variant, source))
@@ -67,6 +67,24 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
     if variant and problems:
         raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems))
     return atomic_write(out, data, force=force)
+
+
+LAYOUT_RECURSION_LIMIT = 10_000
+"""WeasyPrint recurses a few times per level of nesting; libxml2 reads
+documents up to 256 levels deep, which Python's default limit of 1,000
+calls cannot lay out."""
+
+
+@contextlib.contextmanager
+def _deep_nesting_allowed(source: Path) -> Iterator[None]:
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, LAYOUT_RECURSION_LIMIT))
+    try:
+        yield
+    except RecursionError:
+        raise PdfError(f"{source}: error: [pdf] elements are nested too deeply to lay the book out") from None
+    finally:
+        sys.setrecursionlimit(before)
 
 
 FIRST_PASS_CSS = ".index { column-fill: auto; }"

@@ -15,7 +15,6 @@ schema or document can never make it fetch anything from the network.
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import re
 import time
@@ -24,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import saxonche
 from lxml import etree
 
 from . import xmlsafe
 from .errors import SchemaError
 from .findings import Finding, Severity
-from .transform import saxon_stderr_captured as saxon_stderr
+from .transform import saxon, saxon_detail, saxon_stderr_captured as saxon_stderr
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -97,14 +95,6 @@ def _url_to_path(url: str | None) -> str:
     return url
 
 
-@functools.lru_cache(maxsize=1)
-def _saxon():
-    """One Saxon processor per process, allowed to read local files only."""
-    processor = saxonche.PySaxonProcessor(license=False)
-    processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
-    return processor
-
-
 _compiled_stylesheets: dict[str, object] = {}
 
 
@@ -112,7 +102,7 @@ def _compile(xslt_text: str):
     """The Saxon executable for a generated stylesheet, compiled once per process."""
     key = hashlib.sha256(xslt_text.encode("utf-8")).hexdigest()
     if key not in _compiled_stylesheets:
-        compiler = _saxon().new_xslt30_processor()
+        compiler = saxon().new_xslt30_processor()
         _compiled_stylesheets[key] = compiler.compile_stylesheet(stylesheet_text=xslt_text)
     return _compiled_stylesheets[key]
 
@@ -130,14 +120,18 @@ class Schematron:
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
         """Findings (rule ``schematron``) for every failed assert and fired report."""
         executable = _compile(self.xslt_text)
-        builder = _saxon().new_document_builder()
+        builder = saxon().new_document_builder()
         builder.set_base_uri(document.path.resolve().as_uri())
-        node = builder.parse_xml(xml_text=_serialise(document.tree))
+        node = report = failure = None
         with saxon_stderr() as stderr:
             try:
-                report, failure = executable.transform_to_string(xdm_node=node), None
+                node = builder.parse_xml(xml_text=_serialise(document.tree))
+                report = executable.transform_to_string(xdm_node=node)
             except Exception as exc:  # saxonche raises its own PySaxonApiError
-                report, failure = None, exc
+                failure = exc
+        if failure is not None and node is None:
+            raise SchemaError(f"{document.display_name}:0:0: error: [schematron] Saxon cannot read the document: "
+                              f"{saxon_detail(failure, stderr[0])}")
         if failure is not None:
             fallback = f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}"
             raise SchemaError(_explain(stderr[0] or str(failure), self.xslt_text, self.sources, fallback)) from None

@@ -41,11 +41,30 @@ class TransformResult:
 _processor: saxonche.PySaxonProcessor | None = None
 _executables: dict[str, saxonche.PyXsltExecutable] = {}
 
+_PARSER_LIMIT = "http://saxon.sf.net/feature/parserProperty?uri=http%3A%2F%2Fwww.oracle.com%2Fxml%2Fjaxp%2Fproperties%2F"
+# Saxon's XML parser ships with strict limits (100 levels deep, 200 attributes,
+# 100,000 characters written as entity references such as ``&amp;``), which
+# ordinary documents libxml2 has already read safely can exceed.  These are
+# the Java platform's usual limits, with libxml2's own for depth and names.
+# Entity expansion stays strictly limited.
+_PARSER_LIMITS = {
+    "maxElementDepth": "1000",
+    "elementAttributeLimit": "10000",
+    "maxXMLNameLimit": "50000",
+    "maxGeneralEntitySizeLimit": "0",
+    "totalEntitySizeLimit": "50000000",
+}
 
-def _saxon() -> saxonche.PySaxonProcessor:
+
+def saxon() -> saxonche.PySaxonProcessor:
+    """This process's one Saxon processor (stylesheets and Schematron share it), which
+    reads local files only."""
     global _processor
     if _processor is None:
         _processor = saxonche.PySaxonProcessor(license=False)
+        _processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
+        for name, value in _PARSER_LIMITS.items():
+            _processor.set_configuration_property(_PARSER_LIMIT + name, value)
     return _processor
 
 
@@ -74,7 +93,7 @@ def saxon_stderr_captured() -> Iterator[list[str]]:
             captured.append(sink.read().decode("utf-8", "replace"))
 
 
-def _saxon_detail(exc: Exception, stderr_text: str) -> str:
+def saxon_detail(exc: Exception, stderr_text: str) -> str:
     lines = [line.strip() for line in stderr_text.splitlines() if line.strip()]
     return " ".join(lines) or str(exc).strip() or exc.__class__.__name__
 
@@ -85,14 +104,14 @@ def executable(stylesheet: str) -> saxonche.PyXsltExecutable:
         path = resources.xslt_dir() / stylesheet
         if not path.is_file():
             raise TransformError(f"no stylesheet {stylesheet} in {resources.xslt_dir()}")
-        compiler = _saxon().new_xslt30_processor()
+        compiler = saxon().new_xslt30_processor()
         with saxon_stderr_captured() as stderr:
             try:
                 compiled = compiler.compile_stylesheet(stylesheet_file=str(path))
             except saxonche.PySaxonApiError as exc:
                 compiled, error = None, exc
         if compiled is None:
-            raise TransformError(f"{path}: the stylesheet does not compile: {_saxon_detail(error, stderr[0])}")
+            raise TransformError(f"{path}: the stylesheet does not compile: {saxon_detail(error, stderr[0])}")
         _executables[stylesheet] = compiled
     return _executables[stylesheet]
 
@@ -128,17 +147,17 @@ def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str
     document = _load(source)
     # The root element only: no DOCTYPE for Saxon to resolve.
     text = etree.tostring(document.root, encoding="unicode")
-    saxon = _saxon()
+    processor = saxon()
     compiled.clear_parameters()
     for name, value in (params or {}).items():
-        compiled.set_parameter(_clark(name), saxon.make_string_value(value))
+        compiled.set_parameter(_clark(name), processor.make_string_value(value))
     compiled.set_save_xsl_message(True)
     compiled.clear_xsl_messages()
     output_dir = Path(tempfile.mkdtemp(prefix="tei-tool-xslt-"))
     try:
         with saxon_stderr_captured() as stderr:
             try:
-                node = saxon.parse_xml(xml_text=text)
+                node = processor.parse_xml(xml_text=text)
                 base_output = output_dir.as_uri() + "/"
                 compiled.set_base_output_uri(base_output)
                 compiled.set_global_context_item(xdm_item=node)
@@ -151,7 +170,7 @@ def transform(stylesheet: str, source: Path | xmlsafe.Document, params: dict[str
                 principal, error = None, exc
         messages = [str(item) for item in (compiled.get_xsl_messages() or [])]
         if error is not None:
-            detail = "; ".join(messages) or _saxon_detail(error, stderr[0])
+            detail = "; ".join(messages) or saxon_detail(error, stderr[0])
             raise TransformError(f"{document.display_name}: error: [xslt] {stylesheet} stopped: {detail}")
         return TransformResult(principal=principal or "", documents=_collect_documents(output_dir), messages=messages)
     finally:

@@ -145,3 +145,11 @@ def test_a_process_that_ran_schematron_is_not_forked():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_beyond_libxml2s_limits_the_message_names_them(tmp_path):
+    source = tmp_path / "too-deep.xml"
+    source.write_bytes(edition("<div>" * 260 + "<p>too deep</p>" + "</div>" * 260))
+    [finding] = validate.validate_file(source)
+    assert (finding.rule, finding.line) == ("xml", 1)
+    assert "256 levels of nesting" in finding.message and "XML_PARSE_HUGE" not in finding.message

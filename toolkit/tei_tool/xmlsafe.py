@@ -58,10 +58,18 @@ def _refuse_dangerous_dtd(data: bytes, file: str) -> None:
         raise XMLInputError(file, 1, 1, "too many entity declarations: refused as a possible entity-expansion attack")
 
 
+_HUGE_HINT = re.compile(r",? *(use|try) XML_PARSE_HUGE( option)?")  # libxml2's hint names a switch users do not have
+SAFETY_LIMITS = ("files are read with libxml2's safety limits: at most 256 levels of nesting "
+                 "and 10 MB in one text or attribute value")
+
+
 def _syntax_error(exc: etree.XMLSyntaxError, file: str) -> XMLInputError:
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
     message = (exc.msg or str(exc)).strip()
-    message = re.sub(r",? line \d+, column \d+$", "", message)
+    message = re.sub(r",? line \d+, column \d+$", "", message).strip()
+    message, limited = _HUGE_HINT.subn("", message)
+    if limited:
+        message += f" ({SAFETY_LIMITS})"
     return XMLInputError(file, line or 1, column or 1, message)
 
 

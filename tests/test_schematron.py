@@ -50,7 +50,7 @@ def test_each_failed_assert_and_fired_report_is_located_and_classified(letters):
         (19, 71, Severity.ERROR, "The persName points at #gorky, which is no person in the listPerson. [references/person-unknown, flag broken]"),
         (19, 28, Severity.WARNING, '@when="1901-3-5" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD). [dates/iso-when]'),
         (19, 7, Severity.ERROR, 'Paragraph number @n must be a whole number, not "four". [paragraphs/numbered]'),
-        (20, 7, Severity.WARNING, "Paragraph without @n. [paragraphs/unnumbered]"),
+        (20, 7, Severity.INFO, "Paragraph without @n. [paragraphs/unnumbered]"),
         (20, 21, Severity.ERROR, "The hi element needs @rend. [highlighting]"),
         (17, 7, Severity.WARNING, "The head is empty. [heads]"),
     }
@@ -214,3 +214,35 @@ def test_included_patterns_run_and_keep_their_own_locations(tmp_path):
     (tmp_path / "loop.sch").write_text(path.read_text().replace("heads.sch", "loop.sch"), encoding="utf-8")
     with pytest.raises(SchemaError, match="cycle"):
         schematron.load_schematron(tmp_path / "loop.sch")
+
+
+def test_roles_classify_findings_and_an_info_never_fails_a_file(tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    rules = write_schema(tmp_path, """\
+        <pattern>
+          <rule context="tei:persName">
+            <report test="true()" role="information">A person is named.</report>
+            <report test="not(@ref)" role="nonfatal">The name has no @ref.</report>
+            <assert test="normalize-space()" role="fatal">The name is empty.</assert>
+          </rule>
+        </pattern>
+        """)
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><persName>Kirov</persName> '
+                   '<persName ref="#x"/></p></body></text></TEI>', encoding="utf-8")
+    found = sorted((f.column, f.severity, f.message) for f in schematron.load_schematron(rules).validate(xmlsafe.load(doc)))
+    assert found == [(57, Severity.INFO, "A person is named."), (57, Severity.WARNING, "The name has no @ref."),
+                     (84, Severity.ERROR, "The name is empty."), (84, Severity.INFO, "A person is named.")]
+
+    args = ["validate", "--only", "schematron", "--schematron", str(rules), str(doc)]
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><persName ref="#k">Kirov</persName>'
+                   '</p></body></text></TEI>', encoding="utf-8")
+    strict = CliRunner().invoke(main, [*args, "--strict"])
+    assert strict.exit_code == 0, strict.output
+    assert ": info: [schematron] A person is named." in strict.stdout
+    assert "0 errors, 0 warnings, 1 info in" in strict.output
+    github = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
+    assert github.startswith("::notice file=")

@@ -7,8 +7,11 @@ from enum import Enum
 
 
 class Severity(str, Enum):
+    """An error makes a file invalid; a warning fails it only under ``--strict``; an info never does."""
+
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True, order=True)

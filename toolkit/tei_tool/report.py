@@ -13,12 +13,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .findings import Finding
+from .findings import Finding, Severity
 from .validate import FileResult
 
 FORMATS = ("text", "json", "github")
 # Beyond this many identical messages in one file, the rest are counted, not printed.
 GROUP_AFTER = 3
+GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Summary:
     valid: int = 0
     errors: int = 0
     warnings: int = 0
+    infos: int = 0
     seconds: float = 0.0
 
     @property
@@ -37,14 +39,16 @@ class Summary:
         self.files += 1
         self.valid += result.valid
         self.errors += sum(f.is_error for f in result.findings)
-        self.warnings += sum(not f.is_error for f in result.findings)
+        self.warnings += sum(f.severity is Severity.WARNING for f in result.findings)
+        self.infos += sum(f.severity is Severity.INFO for f in result.findings)
 
     def line(self) -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
 
+        infos = f", {self.infos} info" if self.infos else ""
         return (f"{plural(self.files, 'file')} checked: {self.valid} valid, {self.invalid} invalid; "
-                f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} in {self.seconds:.2f} s")
+                f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}{infos} in {self.seconds:.2f} s")
 
 
 def _caret(finding: Finding, source_line: Callable[[str, int], str]) -> str:
@@ -94,7 +98,7 @@ def format_github(findings: Iterable[Finding]) -> str:
     """GitHub Actions workflow commands, one annotation per finding."""
     lines = []
     for f in findings:
-        command = "error" if f.is_error else "warning"
+        command = GITHUB_COMMANDS[f.severity]
         props = f"file={_escape_github(f.file, property_value=True)},line={f.line},col={f.column},title={_escape_github(f.rule, property_value=True)}"
         lines.append(f"::{command} {props}::{_escape_github(f.message)}\n")
     return "".join(lines)

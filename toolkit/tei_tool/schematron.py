@@ -39,8 +39,9 @@ X = "{%s}" % XSL_NS
 T = "{%s}" % REPORT_NS
 
 SUPPORTED_QUERY_BINDINGS = {"", "xslt", "xslt2", "xslt3", "xpath", "xpath2", "xpath3", "xpath31"}
-# Roles that make a finding a warning; any other role (error, fatal, none) is an error.
-WARNING_ROLES = {"warning", "warn", "info", "information", "nonfatal", "caution"}
+# Roles that make a finding a warning or an info; any other role (error, fatal, none) is an error.
+WARNING_ROLES = {"warning", "warn", "nonfatal", "caution"}
+INFO_ROLES = {"info", "information"}
 ALL_PATTERNS = "#ALL"
 
 # The nodes each pattern's rules are tried on, in document order. Most rules
@@ -485,7 +486,7 @@ class _Compiler:
                 raise SchemaError(f"{self._where(test)}: error: [schematron] no sch:diagnostic with id {reference!r}")
             self._message(diagnostic, etree.SubElement(fired, T + "diagnostic"))
         role = (test.get("role") or rule.get("role") or "").lower()
-        severity = Severity.WARNING if role in WARNING_ROLES else Severity.ERROR
+        severity = Severity.INFO if role in INFO_ROLES else Severity.WARNING if role in WARNING_ROLES else Severity.ERROR
         label = "/".join(filter(None, (pattern.get("id"), test.get("id"))))
         if test.get("flag"):
             label = f"{label}, flag {test.get('flag')}" if label else f"flag {test.get('flag')}"

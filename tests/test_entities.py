@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -345,3 +346,95 @@ def test_cli_malformed_corpus_file_exits_2_without_traceback():
     assert process.returncode == 2
     assert f"{broken}:12:1: error: [xml]" in process.stderr
     assert "Traceback" not in process.stderr and process.stdout == ""
+
+
+def _tei_file(path: Path, body: str, back: str) -> Path:
+    path.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title>'
+                    '</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+                    f'</teiHeader><text><body><p>{body}</p></body><back>{back}</back></text></TEI>', encoding="utf-8")
+    return path
+
+
+def test_a_pointer_resolves_in_its_own_file_or_the_file_it_names_first(tmp_path):
+    # The id "x" is a person in a.xml and a place in b.xml.
+    a = _tei_file(tmp_path / "a.xml", '<persName ref="#x">Xa</persName> <placeName ref="b.xml#x">X of b</placeName>',
+                  '<listPerson><person xml:id="x"><persName>Person X</persName></person></listPerson>')
+    b = _tei_file(tmp_path / "b.xml", '<placeName ref="#x">Xb</placeName> <persName ref="a.xml#x">Xa in b</persName>',
+                  '<listPlace><place xml:id="x"><placeName>Place X</placeName></place></listPlace>')
+    index = build_index([a, b])
+    person, place = index.entities[("persons", "x")], index.entities[("places", "x")]
+    assert [(m.file, m.surface) for m in person.mentions] == [(str(a), "Xa"), (str(b), "Xa in b")]
+    assert [(m.file, m.surface) for m in place.mentions] == [(str(a), "X of b"), (str(b), "Xb")]
+
+
+def test_among_entries_sharing_an_id_the_kind_of_the_name_decides(tmp_path):
+    a = _tei_file(tmp_path / "a.xml", "", '<listPerson><person xml:id="x"><persName>Person X</persName></person></listPerson>')
+    b = _tei_file(tmp_path / "b.xml", "", '<listPlace><place xml:id="x"><placeName>Place X</placeName></place></listPlace>')
+    c = _tei_file(tmp_path / "c.xml", '<placeName ref="registers.xml#x">there</placeName> <persName ref="#x">him</persName>', "")
+    index = build_index([c], authorities=[a, b])
+    assert [m.surface for m in index.entities[("places", "x")].mentions] == ["there"]
+    assert [m.surface for m in index.entities[("persons", "x")].mentions] == ["him"]
+
+
+def test_csv_and_tsv_cells_never_become_spreadsheet_formulas(tmp_path):
+    source = _tei_file(tmp_path / "hostile.xml",
+                       '<persName ref="#a">=HYPERLINK("http://evil/")</persName> <persName ref="#=cmd()">x</persName>',
+                       '<listPerson><person xml:id="a"><persName>+SUM(A1:A9)</persName><note>@evil -2+3</note>'
+                       '<birth when="-0044-03-15"/></person></listPerson>')
+    for fmt in ("csv", "tsv"):
+        text = render(*table(build_index([source]), "persons"), fmt)
+        rows = list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert "'+SUM(A1:A9)" in cells and "'@evil -2+3" in cells and "'=cmd()" in cells
+        assert "-0044-03-15" in cells  # a date is no formula
+        assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    as_json = json.loads(render(*table(build_index([source]), "persons"), "json"))
+    assert {row["id"]: row["name"] for row in as_json}["a"] == "+SUM(A1:A9)"  # JSON keeps values as they are
+
+
+def test_columns_of_one_kind_never_show_another_kinds_fields(tmp_path):
+    source = _tei_file(tmp_path / "idno.xml", '<persName ref="#a">A</persName> <persName ref="#b">B</persName>',
+                       '<listPerson><person xml:id="a"><persName>Anna</persName><idno type="title">Dr.</idno></person>'
+                       '<person xml:id="b"><persName>Berta</persName></person></listPerson>')
+    columns, rows = table(build_index([source]), "persons")
+    assert "title" in columns
+    assert [row["title"] for row in rows] == ["Dr.", ""]
+
+
+def test_impossible_coordinates_are_left_out(tmp_path):
+    source = _tei_file(tmp_path / "geo.xml", "",
+                       '<listPlace><place xml:id="p"><location><geo>nan inf</geo></location></place>'
+                       '<place xml:id="q"><location><geo>1e999 -1e999</geo></location></place>'
+                       '<place xml:id="r"><location><geo>95 10</geo></location></place>'
+                       '<place xml:id="s"><location><geo>55.75 37.62</geo></location></place></listPlace>')
+    rows = json.loads(render(*table(build_index([source]), "places"), "json"))
+    assert [(r["id"], r["latitude"], r["longitude"]) for r in rows] == [
+        ("p", None, None), ("q", None, None), ("r", None, None), ("s", 55.75, 37.62)]
+
+
+def test_a_file_named_twice_is_counted_once(tmp_path):
+    source = _tei_file(tmp_path / "once.xml", '<persName ref="#a">A</persName>',
+                       '<listPerson><person xml:id="a"><persName>Anna</persName></person></listPerson>')
+    index = build_index([source, tmp_path / "." / "once.xml"])
+    assert len(index.entities[("persons", "a")].mentions) == 1
+
+
+def test_tables_go_out_as_utf8_whatever_the_locale(tmp_path):
+    source = _tei_file(tmp_path / "utf8.xml", '<persName ref="#a">Ćirić</persName>',
+                       '<listPerson><person xml:id="a"><persName>Ćirić’s</persName></person></listPerson>')
+    done = subprocess.run([sys.executable, "-m", "tei_tool.cli", "entities", str(source), "--type", "persons"],
+                          capture_output=True, env={**os.environ, "PYTHONIOENCODING": "latin-1"}, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Ćirić’s".encode() in done.stdout
+
+
+def test_a_refused_target_leaves_every_register_as_it_was(tmp_path):
+    source = _tei_file(tmp_path / "src.xml", "", "")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "persons.csv").write_text("mine", encoding="utf-8")
+    (out / "orgs.csv").mkdir()
+    with pytest.raises(OutputError, match="is a directory"):
+        export_registers([source], out, force=True)
+    assert (out / "persons.csv").read_text(encoding="utf-8") == "mine"
+    assert not (out / "places.csv").exists()

@@ -155,7 +155,9 @@ def entities_command(paths, kind, table_format, output, authorities, force):
     if output == "-":
         if kind == "all":
             raise click.UsageError("standard output takes one table: choose --type, or write all with -o DIR")
-        click.echo(export.export_table(paths, kind, table_format, authorities), nl=False)
+        table = export.export_table(paths, kind, table_format, authorities)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(table.encode("utf-8"))  # UTF-8 whatever the locale, as documented
         return
     written = export.export_registers(paths, Path(output), table_format, kind, authorities, force=force)
     click.echo(f"Wrote {len(written)} file(s) to {output}", err=True)

@@ -29,6 +29,7 @@ What counts (the rules, also documented in the README):
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class Entity:
     defined_in: str = ""
     mentions: list[Mention] = field(default_factory=list)
     speeches: int = 0
-    _author_sources: list[tuple[list[str], str]] = field(default_factory=list, repr=False, compare=False)
+    _author_sources: list[tuple[list[str], str, str]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -389,41 +390,64 @@ def _location_ids(blocks: Iterable[etree._Element], root: etree._Element) -> dic
     return ids
 
 
+def _file_key(path: str | Path) -> str:
+    """One spelling of a file's location, to match ``file.xml#id`` pointers against the files read."""
+    return os.path.normpath(os.path.abspath(path))
+
+
 class _Registry:
-    """Entries by id and by authority URI, so pointers of every style resolve."""
+    """Entries by id, by file and id, and by authority URI, so pointers of every style resolve.
+
+    Entries with one id in several files are one entity (registers are often
+    repeated across the files of an edition), but an entity of one kind and
+    an entry of another kind never merge.
+    """
 
     def __init__(self) -> None:
         self.entities: dict[tuple[str, str], Entity] = {}
-        self._by_id: dict[str, Entity] = {}
+        self._by_id: dict[str, list[Entity]] = {}
+        self._in_file: dict[tuple[str, str], list[Entity]] = {}
         self._by_uri: dict[str, Entity] = {}
 
-    def add_entries(self, entries: Iterable[etree._Element], file: str) -> None:
+    def add_entries(self, entries: Iterable[etree._Element], file: str, path: Path) -> None:
         for entry in entries:
-            self.add_entry(entry, ENTRY_KINDS[localname(entry)], file)
+            self.add_entry(entry, ENTRY_KINDS[localname(entry)], file, _file_key(path))
 
-    def add_entry(self, entry: etree._Element, kind: str, file: str) -> None:
+    def add_entry(self, entry: etree._Element, kind: str, file: str, file_key: str) -> None:
         entity_id = entry.get(XML_ID)
         found = self.entities.get((kind, entity_id))
         if found is None:
             found = self.entities[(kind, entity_id)] = Entity(kind, entity_id, STATUS_REGISTERED, defined_in=file)
-            self._by_id.setdefault(entity_id, found)
             if kind == "works":
                 found._author_sources = [
-                    ((author.get("ref") or author.get("key") or "").split(), reading_text(author))
+                    ((author.get("ref") or author.get("key") or "").split(), reading_text(author), file_key)
                     for author in entry.iter(TEI + "author")
                 ]
+        for table, key in ((self._by_id, entity_id), (self._in_file, (file_key, entity_id))):
+            known = table.setdefault(key, [])
+            if found not in known:
+                known.append(found)
         _describe(found, entry)
         for scheme, values in found.authority.items():
             for value in values:
                 self._by_uri.setdefault(_authority_key(scheme, value), found)
 
-    def resolve(self, token: str) -> Entity | None:
-        """The entry a pointer names: ``#id``, ``file.xml#id``, an authority URI, or a bare id (``@key``)."""
+    def resolve(self, token: str, base: str = "", kind: str = "") -> Entity | None:
+        """The entry a pointer in file ``base`` names: ``#id`` (in that file first),
+        ``file.xml#id`` (in that file first), an authority URI, or a bare id (``@key``).
+        Of entries sharing an id, one of ``kind`` is preferred."""
         if "://" in token and (found := self._by_uri.get(_authority_key("", token))) is not None:
             return found
         if "#" in token:
-            return self._by_id.get(token.rpartition("#")[2])
-        return None if "://" in token else self._by_id.get(token)
+            file_part, _, entity_id = token.rpartition("#")
+            if base:
+                home = _file_key(os.path.join(os.path.dirname(base), file_part)) if file_part else base
+                if (local := self._in_file.get((home, entity_id))) is not None:
+                    return _preferring(local, kind)
+            candidates = self._by_id.get(entity_id)
+        else:
+            candidates = None if "://" in token else self._by_id.get(token)
+        return _preferring(candidates, kind) if candidates else None
 
     def unresolved(self, kind: str, token: str) -> Entity:
         key = token[1:] if token.startswith("#") else token
@@ -431,6 +455,10 @@ class _Registry:
 
     def unlinked(self, kind: str, surface: str) -> Entity:
         return self.entities.setdefault((kind, "\0" + surface), Entity(kind, "", STATUS_UNLINKED, name=surface))
+
+
+def _preferring(entities: list[Entity], kind: str) -> Entity:
+    return next((e for e in entities if e.kind == kind), entities[0])
 
 
 def _authority_key(scheme: str, value: str) -> str:
@@ -514,7 +542,8 @@ def _coordinates(place: etree._Element) -> tuple[float | None, float | None]:
                 latitude, longitude = (float(t.replace(",", ".")) for t in tokens)
             except ValueError:
                 continue
-            return latitude, longitude
+            if abs(latitude) <= 90 and abs(longitude) <= 180:  # also false for nan
+                return latitude, longitude
     return None, None
 
 
@@ -576,8 +605,8 @@ def _describe(entity: Entity, entry: etree._Element) -> None:
 def _author_names(work: Entity, registry: _Registry) -> list[str]:
     """Authors of a work entry: the person entry's name when ``@ref`` points to one."""
     names = []
-    for pointers, written in work._author_sources:
-        person = next((p for p in map(registry.resolve, pointers) if p is not None), None)
+    for pointers, written, file_key in work._author_sources:
+        person = next((p for p in (registry.resolve(t, file_key, "persons") for t in pointers) if p is not None), None)
         names.append(person.name if person is not None and person.name else written)
     return list(dict.fromkeys(n for n in names if n))
 
@@ -613,22 +642,22 @@ class _PendingQuote:
     sources: list[str]
     cit_bibl: tuple[list[str], str, str] | None  # pointers, xml:id and text of the first bibl of a parent cit
 
-    def resolve(self, registry: _Registry) -> QuoteRecord:
+    def resolve(self, registry: _Registry, base: str) -> QuoteRecord:
         record = self.record
         if self.speaker:
-            person = registry.resolve(self.speaker) or registry.unresolved("persons", self.speaker)
+            person = registry.resolve(self.speaker, base, "persons") or registry.unresolved("persons", self.speaker)
             record.speaker_id, record.speaker = person.id, person.name
         for token in self.sources:
-            source = registry.resolve(token) or registry.unresolved("works", token)
+            source = registry.resolve(token, base, "works") or registry.unresolved("works", token)
             if source.kind == "works" and not record.work_id:
                 record.work_id, record.work = source.id, source.name
             elif source.kind == "persons" and not record.speaker_id:
                 record.speaker_id, record.speaker = source.id, source.name
         if not record.work_id and self.cit_bibl is not None:
             pointers, bibl_id, written = self.cit_bibl
-            work = next((w for w in map(registry.resolve, pointers) if w is not None), None)
+            work = next((w for w in (registry.resolve(t, base, "works") for t in pointers) if w is not None), None)
             if work is None and bibl_id:
-                work = registry.resolve("#" + bibl_id)
+                work = registry.resolve("#" + bibl_id, base, "works")
             record.work_id = work.id if work is not None else ""
             record.work = work.name if work is not None else written
         return record
@@ -654,6 +683,7 @@ class _FileScan:
     """The pointers, dates and quotes of one document, waiting for every entry to be known."""
 
     file: str
+    file_key: str
     candidates: list[_Candidate] = field(default_factory=list)
     dates: list[DateRecord] = field(default_factory=list)
 
@@ -663,7 +693,7 @@ class _FileScan:
         for candidate in self.candidates:
             targets = []
             for token in candidate.tokens:
-                entity = registry.resolve(token)
+                entity = registry.resolve(token, self.file_key, candidate.kind)
                 if entity is None and candidate.counts_unresolved and candidate.kind:
                     entity = registry.unresolved(candidate.kind, token)
                 if entity is not None:
@@ -674,9 +704,9 @@ class _FileScan:
                 entity.mentions.append(Mention(self.file, candidate.location, candidate.line, candidate.surface))
                 mentioned_at.setdefault(candidate.location, []).append(entity.label)
             for token in candidate.speakers:
-                (registry.resolve(token) or registry.unresolved("persons", token)).speeches += 1
+                (registry.resolve(token, self.file_key, "persons") or registry.unresolved("persons", token)).speeches += 1
             if candidate.quote is not None:
-                index.quotes.append(candidate.quote.resolve(registry))
+                index.quotes.append(candidate.quote.resolve(registry, self.file_key))
         for record in self.dates:
             record.entities = list(dict.fromkeys(mentioned_at.get(record.location, [])))
             index.dates.append(record)
@@ -684,7 +714,7 @@ class _FileScan:
 
 def _scan(document: Document, outline: _Outline) -> _FileScan:
     """One pass over the text of a document, keeping only small records of what it points to."""
-    scan = _FileScan(document.display_name)
+    scan = _FileScan(document.display_name, _file_key(document.path))
     found = [(element, location_block(element)) for element in _text_candidates(outline)]
     locations = _location_ids((block for _, block in found), document.root)
     blocks: dict[str, etree._Element] = {}  # the first passage with each id: it gives dates their context
@@ -760,15 +790,19 @@ def build_index(documents: Iterable[Document | str | Path], authorities: Iterabl
     registry = _Registry()
     files: list[str] = []
     scans: list[_FileScan] = []
+    indexed: set[str] = set()
     for source in documents:
         document = _as_document(source)
+        if _file_key(document.path) in indexed:  # the same file named twice: counted once
+            continue
+        indexed.add(_file_key(document.path))
         outline = _outline(document.root)
-        registry.add_entries(outline.entries, document.display_name)
+        registry.add_entries(outline.entries, document.display_name, document.path)
         files.append(document.display_name)
         scans.append(_scan(document, outline))
     for source in authorities:
         authority = _as_document(source)
-        registry.add_entries(_outline(authority.root).entries, authority.display_name)
+        registry.add_entries(_outline(authority.root).entries, authority.display_name, authority.path)
     index = EntityIndex(files, registry.entities, [], [])
     for scan in scans:
         scan.resolve(registry, index)

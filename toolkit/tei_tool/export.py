@@ -3,7 +3,8 @@
 The columns are the output contract documented in the README. A table is a
 list of columns and a list of rows (dicts); list values become arrays in
 JSON and ``" | "``-joined cells in CSV/TSV, per-file counts an object in JSON
-and ``file: n`` cells in CSV/TSV.
+and ``file: n`` cells in CSV/TSV. CSV and TSV are meant for spreadsheets,
+so a cell a spreadsheet would take for a formula is written as text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -36,7 +38,7 @@ QUOTE_COLUMNS = ["file", "location", "line", "element", "speaker_id", "speaker",
 
 def _entity_row(entity: Entity, files: list[str]) -> dict:
     first = entity.mentions[0] if entity.mentions else None
-    row = {
+    every_kinds_fields = {
         "id": entity.id,
         "status": entity.status,
         "name": entity.name,
@@ -60,6 +62,7 @@ def _entity_row(entity: Entity, files: list[str]) -> dict:
         "first_mention": first.location if first else "",
         "files": entity.mentions_per_file(files),
     }
+    row = {name: value for name, value in every_kinds_fields.items() if name in _FIXED_COLUMNS[entity.kind]}
     for scheme, values in entity.authority.items():
         row[_authority_column(scheme, entity.kind)] = LIST_SEPARATOR.join(values)
     return row
@@ -102,22 +105,35 @@ def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:
     return columns, [{c: row.get(c, "") for c in columns} for row in rows]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_OR_DATE = re.compile(r"[-+]?[0-9][0-9.:+-]*")  # 12, -0044, 1936-12-01, 12:30: no formula can hide there
+
+
 def _cell(value) -> str:
     """One CSV/TSV cell; texts are already whitespace-normalised by the index."""
     if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    if isinstance(value, dict):
-        return LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
-    return str(value)
+        text = value
+    elif value is None:
+        text = ""
+    elif isinstance(value, list):
+        text = LIST_SEPARATOR.join(value)
+    elif isinstance(value, dict):
+        text = LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
+    else:
+        text = str(value)
+    return _as_text(text)
+
+
+def _as_text(text: str) -> str:
+    """A cell a spreadsheet would run as a formula, behind an apostrophe, which marks it as text."""
+    if text.startswith(FORMULA_START) and not _NUMBER_OR_DATE.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _tsv_cell(value) -> str:
     """TSV has no quoting: tabs and line breaks become spaces."""
-    return " ".join(_cell(value).split())
+    return _as_text(" ".join(_cell(value).split()))
 
 
 def render(columns: list[str], rows: list[dict], fmt: str) -> str:
@@ -125,11 +141,11 @@ def render(columns: list[str], rows: list[dict], fmt: str) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
+        writer.writerow(map(_cell, columns))
         writer.writerows([_cell(row[c]) for c in columns] for row in rows)
         return buffer.getvalue()
     if fmt == "tsv":
-        lines = ["\t".join(columns), *("\t".join(_tsv_cell(row[c]) for c in columns) for row in rows)]
+        lines = ["\t".join(map(_tsv_cell, columns)), *("\t".join(_tsv_cell(row[c]) for c in columns) for row in rows)]
         return "\n".join(lines) + "\n"
     if fmt == "json":
         return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=1) + "\n"
@@ -150,18 +166,22 @@ def selected_kinds(types: str) -> list[str]:
 def write_registers(index: EntityIndex, out_dir: Path, fmt: str = "csv", types: str = "all", *, force: bool = False) -> list[Path]:
     """Write one file per kind (``persons.csv``, …) into ``out_dir``, each atomically.
 
-    Existing files are replaced only with ``force``; all are checked before
-    any is written, so a refusal leaves the directory as it was.
+    Existing files are replaced only with ``force``; every table is made and
+    every target checked before any is written, so a refusal leaves the
+    directory as it was.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} exists and is not a directory")
     kinds = selected_kinds(types)
     targets = [out_dir / f"{kind}.{fmt}" for kind in kinds]
+    if directories := [str(t) for t in targets if t.is_dir()]:
+        raise OutputError(f"{', '.join(directories)} is a directory; remove it or write elsewhere")
     if not force and (existing := [str(t) for t in targets if t.exists()]):
         raise OutputError(f"{', '.join(existing)} exists; use --force to replace it")
-    for kind, target in zip(kinds, targets):
-        atomic_write(target, render(*table(index, kind), fmt), force=True)
+    contents = [render(*table(index, kind), fmt) for kind in kinds]
+    for content, target in zip(contents, targets):
+        atomic_write(target, content, force=True)
     return targets
 
 

@@ -155,6 +155,17 @@ def test_columns_of_errors_on_one_long_line(schema, tmp_path):
     assert [(f.line, f.column) for f in found] == [(1, column) for column in expected]
 
 
+@pytest.mark.parametrize("encoding, declared", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16BE"), ("utf-8-sig", "UTF-8")])
+def test_columns_in_a_document_not_in_plain_utf_8(schema, tmp_path, encoding, declared):
+    """Columns are counted in the characters of the document's own encoding (byte order mark aside)."""
+    xml = f'<?xml version="1.0" encoding="{declared}"?><doc><head xml:id="h">T</head><p>é <bogus/></p></doc>'
+    path = tmp_path / "doc.xml"
+    path.write_bytes(xml.encode(encoding))
+    tree = etree.parse(str(path), etree.XMLParser(collect_ids=False))
+    [found] = schema.validate(tree, str(path))
+    assert (found.line, found.column) == (1, xml.index("<bogus/>") + 1)
+
+
 def test_start_up_does_not_load_compact_syntax_support(tmp_path):
     """rnc2rng (with urllib, http and email) loads only when a compact schema is read, by lxml too."""
     compact = tmp_path / "a.rnc"

@@ -355,6 +355,18 @@ def test_a_problem_the_edition_rules_restate_is_reported_once_by_the_built_in_ch
     assert any("[entity-references/mention-has-ref]" in line for line in lines)
 
 
+def test_a_schema_error_at_the_place_of_a_bad_date_is_kept_unless_it_is_about_the_date(tmp_path):
+    """In a UTF-16 file all findings on a line may share a column; only the schema's
+    complaint about the date value gives way to the date check's."""
+    text = (FIXTURES / "valid.0-error.xml").read_text().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    utf16 = tmp_path / "utf16.xml"
+    utf16.write_text(text.replace('<date when="1934-12-01">', '<foo/> <date when="1934-13-45">'), encoding="utf-16")
+    findings = validate.validate_file(utf16, LOCAL_CHECKS)
+    assert [f.rule for f in findings if "1934-13-45" in f.message or "`when`" in f.message] == ["date"]
+    [unknown] = [f for f in findings if f.rule == "schema"]
+    assert "element `foo` not allowed" in unknown.message
+
+
 def test_only_schema_still_reports_the_date_value_the_date_check_explains():
     result = CliRunner().invoke(main, ["validate", str(EDITION_FIXTURES / "edition-bad.xml"),
                                        "--schema", str(schemas.default_schema()), "--only", "schema"])

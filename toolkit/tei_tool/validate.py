@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,16 +127,29 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
 def _without_restatements(findings: list[Finding]) -> list[Finding]:
     """Drop each finding that another check already made for the same node, in its own words:
     a Schematron finding restating a built-in check, and the schema's complaint about a date
-    value that the date check explains (with the forms it expects)."""
+    value that the date check explains (with the forms it expects). A finding about another
+    problem at the same place (an unknown element whose column could not be found) is kept."""
     built_in = {(f.file, f.line, f.column, f.rule) for f in findings if f.rule in RESTATED_BY_BUILT_IN_CHECKS.values()}
+    bad_dates = {(f.file, f.line, f.column): match for f in findings
+                 if f.rule == "date" and (match := _INVALID_DATE.match(f.message))}
 
     def restated(finding: Finding) -> bool:
         if finding.rule == "schema":
-            return finding.is_error and (finding.file, finding.line, finding.column, "date") in built_in
+            date = bad_dates.get((finding.file, finding.line, finding.column))
+            return finding.is_error and date is not None and _about_attribute_value(finding.message, *date.groups())
         rule = RESTATED_BY_BUILT_IN_CHECKS.get(finding.assertion) if finding.rule == "schematron" else None
         return (finding.file, finding.line, finding.column, rule) in built_in
 
     return [f for f in findings if not restated(f)]
+
+
+# The date check's finding on a value, and how the engines name an attribute or value in theirs.
+_INVALID_DATE = re.compile(r"@(?P<attribute>[\w:.-]+)='(?P<value>.*)' is not a valid ISO date", re.DOTALL)
+
+
+def _about_attribute_value(message: str, attribute: str, value: str) -> bool:
+    """Whether a schema message is about this attribute (`when`, "when") or this value ('…')."""
+    return any(quoted in message for quoted in (f"`{attribute}`", f'"{attribute}"', f"'{value}'"))
 
 
 def validate_file(path: str | Path, options: Options = Options()) -> list[Finding]:

@@ -75,6 +75,17 @@ def _previous_in_document(node):
     return before
 
 
+def _decoded(source: bytes, encoding: str | None) -> str:
+    """The source as the parser read it: in the document's encoding, without a byte order mark."""
+    codec = encoding or "utf-8"
+    if codec.lower() in ("utf-8", "utf8"):
+        codec = "utf-8-sig"
+    try:
+        return source.decode(codec, errors="replace")
+    except LookupError:  # an encoding libxml2 knows and Python does not
+        return source.decode("utf-8", errors="replace")
+
+
 class _Locator:
     """Columns for elements and attributes, found in the source text only when needed.
 
@@ -84,8 +95,9 @@ class _Locator:
     of work however large it is.
     """
 
-    def __init__(self, read_source: Callable[[], bytes | None]):
+    def __init__(self, read_source: Callable[[], bytes | None], encoding: str | None = None):
         self._read_source = read_source
+        self._encoding = encoding
         self._lines: list[str] | None = None  # the source's lines, read at the first error
         self._columns: dict = {}
         self._ends: dict = {}
@@ -93,7 +105,7 @@ class _Locator:
     def _line(self, el) -> str | None:
         if self._lines is None:
             source = self._read_source()
-            self._lines = [] if source is None else source.decode("utf-8", errors="replace").split("\n")
+            self._lines = [] if source is None else _decoded(source, self._encoding).split("\n")
         line = el.sourceline
         return self._lines[line - 1] if line and line <= len(self._lines) else None
 
@@ -158,7 +170,7 @@ class Validation:
         self._refs: list[tuple[etree._Element, str, tuple[str, str], str]] = []
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
-        self._locator = _Locator(self._read_source)
+        self._locator = _Locator(self._read_source, tree.docinfo.encoding)
         state = self.element(tree.getroot(), self.g.start)
         if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")

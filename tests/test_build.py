@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tei_tool.errors import OutputError
 HERE = Path(__file__).resolve().parent
 FLAGSHIP = HERE.parent / "tei" / "great-purge.xml"
 INVALID = HERE / "fixtures" / "hostile-html.xml"
+FIXTURE = FLAGSHIP
 
 
 def test_invalid_edition_stops_with_its_findings(tmp_path):
@@ -66,3 +68,37 @@ def test_build_flagship(tmp_path):
     for step in ("validate", "html", "pdf", "entities"):
         assert f"  {step}" in again.output
     assert "Built " in again.output and sorted(p.name for p in out.iterdir()) == ["entities", "great-purge.pdf", "html"]
+
+
+def _fixture_beside_notes(folder: Path) -> Path:
+    folder.mkdir()
+    source = folder / "edition.xml"
+    shutil.copy(FIXTURE, source)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize("command", ["html", "build"])
+def test_force_never_replaces_a_folder_holding_the_source(tmp_path, command):
+    source = _fixture_beside_notes(tmp_path / "work")
+    result = CliRunner().invoke(main, [command, str(source), "-o", str(tmp_path / "work"), "--force"])
+    assert result.exit_code == 2
+    assert "an input of this run" in result.stderr
+    assert source.read_bytes() == FIXTURE.read_bytes() and (tmp_path / "work" / "notes.txt").exists()
+
+
+def test_force_never_replaces_the_current_folder(tmp_path, monkeypatch):
+    source = _fixture_beside_notes(tmp_path / "work")
+    monkeypatch.chdir(tmp_path / "work")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path / "out")
+    result = CliRunner().invoke(main, ["html", str(source), "-o", ".", "--force"])
+    assert result.exit_code == 2 and "holds the current directory" in result.stderr
+    assert not list(tmp_path.glob("*.old.*")) and not list(tmp_path.glob(".*"))
+
+
+def test_the_pdf_never_replaces_its_source(tmp_path):
+    source = _fixture_beside_notes(tmp_path / "work")
+    result = CliRunner().invoke(main, ["pdf", str(source), "-o", str(source), "--force"])
+    assert result.exit_code == 2 and "an input of this run" in result.stderr
+    assert source.read_bytes() == FIXTURE.read_bytes()

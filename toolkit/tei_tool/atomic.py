@@ -2,6 +2,8 @@
 
 Files are written to a temporary sibling and renamed into place; a site is
 built in a temporary sibling directory and swapped in only when complete.
+An output never replaces the inputs it was made from (``keep``), not even
+with ``--force``.
 """
 
 from __future__ import annotations
@@ -11,22 +13,19 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import OutputError
 
 
-def atomic_write(path: str | Path, data: bytes | str, *, force: bool = True) -> Path:
+def atomic_write(path: str | Path, data: bytes | str, *, force: bool = True, keep: Iterable[str | Path] = ()) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same directory.
 
     With ``force=False`` an existing file is left untouched and an
-    :class:`OutputError` raised.
+    :class:`OutputError` raised; ``path`` may never be one of ``keep``.
     """
     path = Path(path)
-    if path.exists() and not force:
-        raise OutputError(f"{path} exists; use --force to replace it")
-    if path.is_dir():
-        raise OutputError(f"{path} is a directory, not a file")
+    check_file_target(path, force=force, keep=keep)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,11 +44,22 @@ def atomic_write(path: str | Path, data: bytes | str, *, force: bool = True) -> 
     return path
 
 
+def check_file_target(path: Path, *, force: bool, keep: Iterable[str | Path] = ()) -> None:
+    """Raise :class:`OutputError` unless ``path`` may be written (before any work is spent on it)."""
+    if any(_same_file(path, kept) for kept in keep):
+        raise OutputError(f"{path} is an input of this run; write the output elsewhere")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to replace it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory, not a file")
+
+
 @contextlib.contextmanager
-def atomic_directory(target: str | Path, *, force: bool = False) -> Iterator[Path]:
+def atomic_directory(target: str | Path, *, force: bool = False, keep: Iterable[str | Path] = ()) -> Iterator[Path]:
     """Yield an empty temporary directory that replaces ``target`` on success.
 
-    An existing ``target`` is replaced only with ``force=True``; if the body
+    An existing ``target`` is replaced only with ``force=True``, and never
+    when it holds one of ``keep`` or the current directory; if the body
     raises, the temporary directory is removed and ``target`` is unchanged.
     """
     target = Path(target)
@@ -57,6 +67,11 @@ def atomic_directory(target: str | Path, *, force: bool = False) -> Iterator[Pat
         raise OutputError(f"{target} exists; use --force to replace it")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target} exists and is not a directory")
+    if target.exists():
+        if held := next((str(kept) for kept in keep if _inside(kept, target)), None):
+            raise OutputError(f"{target} holds {held}, an input of this run; write the output elsewhere")
+        if _inside(Path.cwd(), target):
+            raise OutputError(f"{target} holds the current directory; write the output elsewhere")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -65,6 +80,14 @@ def atomic_directory(target: str | Path, *, force: bool = False) -> Iterator[Pat
     try:
         yield staging
         os.chmod(staging, 0o755)
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    try:
         if target.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
             os.replace(target, retired / target.name)
@@ -72,6 +95,15 @@ def atomic_directory(target: str | Path, *, force: bool = False) -> Iterator[Pat
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    except OSError as exc:
+        raise OutputError(f"cannot replace {target}: {exc.strerror or exc}") from None
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _inside(path: str | Path, directory: str | Path) -> bool:
+    """Whether ``path`` is ``directory`` or lies below it (links followed)."""
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)

@@ -66,7 +66,7 @@ def build(source: Path, out_dir: Path, force: bool = False, progress: Callable[[
         raise InvalidEdition(source, findings)
     result.warnings = findings
     pdf_name = f"{source.stem}.pdf"
-    with atomic_directory(out_dir, force=force) as staging:
+    with atomic_directory(out_dir, force=force, keep=[source]) as staging:
         run("html", "html/", lambda: html.build_site(source, staging / "html"))
         run("pdf", pdf_name, lambda: pdf.render_pdf(source, staging / pdf_name))
         run("entities", "entities/", lambda: export.export_registers([source], staging / "entities"))

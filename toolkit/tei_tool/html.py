@@ -124,7 +124,7 @@ def build_site(source: Path, out_dir: Path, force: bool = False) -> Site:
     """
     document = xmlsafe.load(source)
     pages = render_pages(document)
-    with atomic_directory(out_dir, force=force) as staging:
+    with atomic_directory(out_dir, force=force, keep=[source]) as staging:
         write_site(pages, staging)
     return Site(directory=Path(out_dir), pages=sorted(pages), warnings=list(document.load_findings))
 

@@ -27,8 +27,8 @@ from xml.etree import ElementTree
 from lxml import etree
 
 from . import resources, xmlsafe
-from .atomic import atomic_write
-from .errors import OutputError, TeiToolError
+from .atomic import atomic_write, check_file_target
+from .errors import TeiToolError
 from .transform import transform
 
 VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -51,8 +51,7 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
     source, out = Path(source), Path(out)
     if variant is not None and variant not in VARIANTS:
         raise PdfError(f"unknown PDF variant {variant!r}; choose one of {', '.join(VARIANTS)}")
-    if out.exists() and not force:
-        raise OutputError(f"{out} exists; use --force to replace it")
+    check_file_target(out, force=force, keep=[source])
     document = xmlsafe.load(source)
     book_html = transform("print.xsl", document).principal
     with _weasyprint_problems() as problems, _cycle_collector_paused(), _deep_nesting_allowed(source):
@@ -66,7 +65,7 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
             raise PdfError(f"{source}: error: [pdf] WeasyPrint could not lay the book out: {exc}") from exc
     if variant and problems:
         raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems))
-    return atomic_write(out, data, force=force)
+    return atomic_write(out, data, force=force, keep=[source])
 
 
 LAYOUT_RECURSION_LIMIT = 10_000

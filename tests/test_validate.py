@@ -268,6 +268,18 @@ def test_a_declared_schematron_that_cannot_be_read_is_named_in_a_warning(tmp_pat
     assert warning.message.startswith("declared Schematron https://example.org/rules.sch is not available locally")
     assert choice.schematron == []
 
+@pytest.mark.parametrize("declared, only", [("rules.sch", "schema"), ("grammar.rng", "schematron")])
+def test_a_missing_declared_schema_is_no_warning_when_its_check_is_not_run(tmp_path, declared, only):
+    kind = "http://purl.oclc.org/dsdl/schematron" if declared.endswith(".sch") else "http://relaxng.org/ns/structure/1.0"
+    document = tmp_path / "declares.xml"
+    declaration = f'<?xml-model href="{declared}" schematypens="{kind}"?>\n'
+    document.write_text(declaration + (FIXTURES / "valid.0-error.xml").read_text().split("?>", 2)[2])
+    result = CliRunner().invoke(main, ["validate", "--strict", "--only", only, str(document)])
+    assert (result.exit_code, result.output.count("warning:")) == (0, 0), result.output
+    result = CliRunner().invoke(main, ["validate", "--strict", str(document)])
+    assert result.exit_code == 1 and f"declared {'Schematron' if only == 'schema' else 'schema'} {declared} was not found" in result.output
+
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MANIFEST = SHARED / "corpus" / "MANIFEST.tsv"
 

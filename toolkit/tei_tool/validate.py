@@ -109,7 +109,8 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
     wants_schemas = options.only & {"schema", "schematron"}
     if wants_schemas:
         choice = schemas.choose(document.path, options.schema_settings, document.tree)
-        findings.extend(choice.warnings)
+        # A schema that could not be found matters only to the check that would use it.
+        findings.extend(w for w in choice.warnings if w.rule in options.only)
         try:
             findings.extend(_schema_findings(document, choice, options))
         except SchemaError as exc:

@@ -153,3 +153,42 @@ def test_beyond_libxml2s_limits_the_message_names_them(tmp_path):
     [finding] = validate.validate_file(source)
     assert (finding.rule, finding.line) == ("xml", 1)
     assert "256 levels of nesting" in finding.message and "XML_PARSE_HUGE" not in finding.message
+
+
+# XInclude reads local files, but only within reach: a TEI file from someone else must not
+# publish /etc/passwd or ~/.ssh keys in the edition.
+
+def _including(path: Path, *hrefs: str, parse: str = "text") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    includes = "".join(f'<p><xi:include href="{href}" parse="{parse}"/></p>' for href in hrefs)
+    path.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">{HEADER}'
+                    f"<text><body>{includes}</body></text></TEI>", encoding="utf-8")
+    return path
+
+
+def test_xinclude_reads_no_file_out_of_reach(tmp_path, monkeypatch):
+    (tmp_path / "secret.txt").write_text("SECRET-OUTSIDE", encoding="utf-8")
+    (tmp_path / "edition" / ".env").parent.mkdir(parents=True)
+    (tmp_path / "edition" / ".env").write_text("SECRET-HIDDEN", encoding="utf-8")
+    (tmp_path / "edition" / "parts").mkdir()
+    (tmp_path / "edition" / "parts" / "shared.txt").write_text("Shared part", encoding="utf-8")
+    _including(tmp_path / "edition" / "parts" / "nested.xml", "../../secret.txt")
+    source = _including(tmp_path / "edition" / "tei" / "doc.xml",
+                        str(tmp_path / "secret.txt"), "../../secret.txt", "../.env", "../parts/shared.txt")
+    monkeypatch.chdir(source.parent)
+    document = xmlsafe.load(source)
+    refused = [f for f in document.load_findings if f.rule == "xinclude"]
+    assert [f.line for f in refused] == [1, 1, 1] and all("is refused" in f.message for f in refused)
+    html.build_site(source, tmp_path / "site")
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Shared part" in page and "SECRET" not in page
+
+
+def test_a_part_may_not_include_what_the_document_may_not(tmp_path, monkeypatch):
+    (tmp_path / "secret.txt").write_text("SECRET-OUTSIDE", encoding="utf-8")
+    _including(tmp_path / "edition" / "parts" / "nested.xml", "../../secret.txt")
+    source = _including(tmp_path / "edition" / "tei" / "doc.xml", "../parts/nested.xml", parse="xml")
+    monkeypatch.chdir(source.parent)
+    [finding] = xmlsafe.load(source).load_findings
+    assert "../../secret.txt (included by" in finding.message and "is refused" in finding.message
+    assert b"SECRET" not in etree.tostring(xmlsafe.load(source).tree)

@@ -8,6 +8,7 @@ files. Everything else in tei-tool receives a parsed :class:`Document`.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from .errors import XMLInputError
 from .findings import Finding, Severity
 
 XI_NS = "http://www.w3.org/2001/XInclude"
+XI_INCLUDE = f"{{{XI_NS}}}include"
+_MAX_XINCLUDE_DEPTH = 20  # parts including parts: deeper than any edition nests them
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -97,27 +100,66 @@ def _refuse_entity_references(tree: etree._ElementTree, file: str) -> None:
 
 
 def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path) -> list[Finding]:
-    """XInclude may only pull in local files that exist.
+    """XInclude may only pull in local files that exist, within reach (see :func:`_xinclude_roots`).
 
-    A remote or missing target (without an ``xi:fallback``) is reported and
+    A refused or missing target (without an ``xi:fallback``) is reported and
     its ``xi:include`` removed, so the rest of the document is still checked
-    (jing does the same).
+    (jing does the same). The parts a part includes are held to the same rules.
     """
     findings = []
-    for inc in list(tree.iter(f"{{{XI_NS}}}include")):
-        href = inc.get("href", "")
-        scheme = urllib.parse.urlsplit(href).scheme
-        if scheme and scheme != "file" and len(scheme) > 1:
-            problem = f"XInclude of a remote resource is refused: {href}"
-        elif href and not (source.parent / urllib.parse.unquote(href.split("#")[0])).exists():
-            problem = f"XInclude target not found: {href}"
-        else:
-            continue
-        if inc.find(f"{{{XI_NS}}}fallback") is not None:
+    roots = _xinclude_roots(source)
+    for inc in list(tree.iter(XI_INCLUDE)):
+        problem, fallback_allowed = _xinclude_problem(inc, source.resolve().as_uri(), roots, ())
+        if problem is None or (fallback_allowed and inc.find(f"{{{XI_NS}}}fallback") is not None):
             continue
         findings.append(Finding(file, inc.sourceline or 1, 1, Severity.ERROR, "xinclude", problem))
         _remove_keeping_tail(inc)
     return findings
+
+
+def _xinclude_roots(source: Path) -> tuple[str, ...]:
+    """The folders XInclude may read from: the current one, and the document's folder's parent
+    (editions keep shared parts in sibling folders such as ``../registers/``), each with its subfolders."""
+    return os.path.realpath(Path.cwd()), os.path.realpath(source.resolve().parent.parent)
+
+
+def _within_reach(target: str, roots: tuple[str, ...]) -> bool:
+    """Below one of ``roots``, and not a hidden file or inside a hidden folder there (``.ssh``, ``.env``, …)."""
+    for root in roots:
+        below = os.path.relpath(target, root)
+        if below != os.pardir and not below.startswith(os.pardir + os.sep):
+            return not any(part.startswith(".") for part in Path(below).parts)
+    return False
+
+
+def _xinclude_problem(inc: etree._Element, base: str, roots: tuple[str, ...], chain: tuple[str, ...]) -> tuple[str | None, bool]:
+    """Why ``inc`` (or an include in the part it names, and so on) may not be followed, if it may not;
+    and whether an ``xi:fallback`` may stand in instead (only when the target is merely absent)."""
+    href = inc.get("href", "")
+    if not href:  # a part of this same document
+        return None, True
+    url = urllib.parse.urljoin(inc.base or base, href.split("#")[0])
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("", "file") and len(parts.scheme) > 1:
+        return f"XInclude of a remote resource is refused: {href}", True
+    target = os.path.realpath(urllib.parse.unquote(parts.path))
+    shown = href if not chain else f"{href} (included by {chain[-1]})"
+    if not _within_reach(target, roots):
+        return (f"XInclude of {shown} is refused: tei-tool includes files only from below the current folder "
+                f"or the document's parent folder, and no hidden ones"), False
+    if not os.path.isfile(target):
+        return f"XInclude target not found: {shown}", True
+    if inc.get("parse", "xml") == "text" or target in chain or len(chain) >= _MAX_XINCLUDE_DEPTH:
+        return None, True  # libxml2 reports include loops itself
+    try:
+        part = parse_bytes(Path(target).read_bytes(), target, base_url=Path(target).as_uri())
+    except (XMLInputError, OSError):
+        return None, True  # XInclude reports the broken part
+    for inner in part.iter(XI_INCLUDE):
+        problem, fallback_allowed = _xinclude_problem(inner, Path(target).as_uri(), roots, (*chain, target))
+        if problem is not None and not (fallback_allowed and inner.find(f"{{{XI_NS}}}fallback") is not None):
+            return problem, False
+    return None, True
 
 
 def _remove_keeping_tail(node: etree._Element) -> None:
@@ -244,7 +286,7 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
     tree = parse_bytes(data, name, base_url=path.resolve().as_uri())
     load_findings: list[Finding] = []
     included_from: dict[etree._Element, str] = {}
-    if xinclude and any(True for _ in tree.iter(f"{{{XI_NS}}}include")):
+    if xinclude and any(True for _ in tree.iter(XI_INCLUDE)):
         load_findings = _drop_unsafe_xincludes(tree, name, path)
         included_from = _apply_xinclude(tree, name, path)
     return Document(path=path, tree=tree, display_name=name, load_findings=load_findings, included_from=included_from)
@@ -269,7 +311,7 @@ def _apply_xinclude(tree: etree._ElementTree, file: str, source: Path) -> dict[e
     processing instructions first and the included elements are collected
     between them afterwards.
     """
-    for inc in tree.iter(f"{{{XI_NS}}}include"):
+    for inc in tree.iter(XI_INCLUDE):
         target = (source.parent / urllib.parse.unquote(inc.get("href", "").split("#")[0])).resolve()
         start = etree.ProcessingInstruction(_MARK, _display_path(target) if inc.get("href") else file)
         start.tail = inc.tail

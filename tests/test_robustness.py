@@ -6,6 +6,7 @@ The mutations are seeded, so a failure names the case and replays exactly.
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -192,3 +193,23 @@ def test_a_part_may_not_include_what_the_document_may_not(tmp_path, monkeypatch)
     [finding] = xmlsafe.load(source).load_findings
     assert "../../secret.txt (included by" in finding.message and "is refused" in finding.message
     assert b"SECRET" not in etree.tostring(xmlsafe.load(source).tree)
+
+
+def _tei_tool(*args: str, **popen) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tei_tool.cli", *args], capture_output="stdout" not in popen,
+                          stderr=subprocess.PIPE if "stdout" in popen else None, text=True, timeout=120, **popen)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill standard output")
+@pytest.mark.parametrize("args", [["validate", str(SOURCES[2])], ["entities", str(SOURCES[0]), "--type", "persons"]])
+def test_a_full_standard_output_is_an_error_message(args):
+    with open("/dev/full", "w") as full:
+        done = _tei_tool(*args, stdout=full)
+    assert done.returncode == 2
+    assert "Error: cannot write the output: No space left on device" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_closed_standard_output_is_an_error_message():
+    done = _tei_tool("validate", str(SOURCES[0]), stdout=None, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert done.stderr.strip() == "Error: standard output is closed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__, report, schemas, validate
-from .errors import ExitStatus, TeiToolError
+from .errors import ExitStatus, OutputError, TeiToolError
 
 
 class _Group(click.Group):
@@ -24,6 +25,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            if sys.stdout is None:
+                raise OutputError("standard output is closed")
             return super().invoke(ctx)
         except TeiToolError as exc:
             click.echo(f"Error: {exc}", err=True)
@@ -31,6 +34,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(ExitStatus.USAGE_OR_IO)
+        except OSError as exc:  # standard output full or gone (the library reports its own I/O as TeiToolError)
+            _discard_standard_output()
+            if not isinstance(exc, BrokenPipeError):  # a reader that stopped early (| head) is no error to report
+                click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
+            ctx.exit(ExitStatus.USAGE_OR_IO)
+
+
+def _discard_standard_output() -> None:
+    """Point standard output at the null device, so that the final flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

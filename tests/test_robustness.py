@@ -213,3 +213,21 @@ def test_a_closed_standard_output_is_an_error_message():
     done = _tei_tool("validate", str(SOURCES[0]), stdout=None, preexec_fn=lambda: os.close(1))
     assert done.returncode == 2
     assert done.stderr.strip() == "Error: standard output is closed"
+
+
+def test_a_damaged_schema_cache_is_built_again(tmp_path, monkeypatch):
+    from tei_tool import relaxng
+
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "mini.rng"
+    schema.write_text('<element name="doc" xmlns="http://relaxng.org/ns/structure/1.0"><text/></element>', encoding="utf-8")
+    first = relaxng._load_grammar(schema), relaxng.load_simplified(schema), relaxng.embedded_schematron(schema)
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix != ".deps"]
+    assert len(entries) == 3
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:20])
+    grammar, simplified, schematron_patterns = (relaxng._load_grammar(schema), relaxng.load_simplified(schema),
+                                                relaxng.embedded_schematron(schema))
+    assert etree.tostring(simplified) == etree.tostring(first[1]) and schematron_patterns == []
+    assert relaxng.Schema(schema, grammar=grammar).is_valid(etree.ElementTree(etree.fromstring("<doc>x</doc>")))
+    assert all(len(entry.read_bytes()) > 20 for entry in entries)  # rebuilt on disk too

@@ -34,8 +34,10 @@ def load_simplified(path: str | Path) -> etree._ElementTree:
         tree, files, _ = simplify_with_sources(path)
         return etree.tostring(tree), files
 
-    data = cached(path, "simplified.rng", build)
-    return etree.ElementTree(etree.fromstring(data, etree.XMLParser(huge_tree=True)))
+    def load(data: bytes) -> etree._ElementTree:
+        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(huge_tree=True)))
+
+    return cached(path, "simplified.rng", build, load)
 
 
 def embedded_schematron(path: str | Path) -> list[etree._Element]:
@@ -47,7 +49,7 @@ def embedded_schematron(path: str | Path) -> list[etree._Element]:
         holder.extend(schematron)
         return etree.tostring(holder), files
 
-    return list(etree.fromstring(cached(path, "schematron.xml", build)))
+    return cached(path, "schematron.xml", build, lambda data: list(etree.fromstring(data)))
 
 
 class Schema:
@@ -98,7 +100,7 @@ def _load_grammar(path: Path) -> Grammar:
         tree, files, _ = simplify_with_sources(path)
         return pickle.dumps(grammar_to_table(_build(path, tree)), protocol=pickle.HIGHEST_PROTOCOL), files
 
-    return grammar_from_table(pickle.loads(cached(path, "grammar-v3.pickle", build)))
+    return cached(path, "grammar-v3.pickle", build, lambda data: grammar_from_table(pickle.loads(data)))
 
 
 def _source_of(tree: etree._ElementTree) -> bytes | None:

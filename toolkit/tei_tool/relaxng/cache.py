@@ -13,9 +13,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from ..atomic import atomic_write
+
+Product = TypeVar("Product")
 
 
 def cache_dir() -> Path:
@@ -31,12 +33,14 @@ def _combined(hashes: list[list[str]]) -> str:
     return hashlib.sha256(json.dumps(hashes).encode()).hexdigest()
 
 
-def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Path]]]) -> bytes:
-    """The bytes ``build`` makes for schema ``path``, from the cache when still valid.
+def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Path]]],
+           load: Callable[[bytes], Product] = bytes) -> Product:
+    """``load`` of the bytes ``build`` makes for schema ``path``, from the cache when still valid.
 
     ``build`` returns the data and every file it read.  ``kind`` keeps
     different products of one schema apart.  Cache failures (read-only
-    home, full disk) only cost time.
+    home, full disk, an entry damaged so that ``load`` fails on it) only
+    cost time.
     """
     path = Path(path).resolve()
     directory = cache_dir()
@@ -45,8 +49,8 @@ def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Pa
     try:
         hashes = json.loads(index.read_text())
         if all(_sha256(Path(name)) == digest for name, digest in hashes):
-            return (directory / f"{_combined(hashes)}.{kind}").read_bytes()
-    except (OSError, ValueError):
+            return load((directory / f"{_combined(hashes)}.{kind}").read_bytes())
+    except Exception:  # whatever a damaged entry makes ``load`` raise: the entry is built again
         pass
     data, files = build()
     hashes = [[str(f), _sha256(f)] for f in dict.fromkeys([path, *files])]
@@ -55,4 +59,4 @@ def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Pa
         atomic_write(index, json.dumps(hashes).encode())
     except OSError:
         pass
-    return data
+    return load(data)

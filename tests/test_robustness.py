@@ -231,3 +231,34 @@ def test_a_damaged_schema_cache_is_built_again(tmp_path, monkeypatch):
     assert etree.tostring(simplified) == etree.tostring(first[1]) and schematron_patterns == []
     assert relaxng.Schema(schema, grammar=grammar).is_valid(etree.ElementTree(etree.fromstring("<doc>x</doc>")))
     assert all(len(entry.read_bytes()) > 20 for entry in entries)  # rebuilt on disk too
+
+
+def test_ctrl_c_during_worker_processes_ends_without_tracebacks():
+    import signal
+    import time
+
+    script = ("import time\nfrom tei_tool import parallel\n"
+              "def slow(batch):\n    time.sleep(30)\n    return batch\n"
+              "try:\n    list(parallel.map_in_order(slow, [f'f{i}' for i in range(4)], 2))\n"
+              "except KeyboardInterrupt:\n    print('Interrupted.')\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    time.sleep(1.5)  # workers started
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to every process of the group
+    out, err = process.communicate(timeout=30)
+    assert out.strip() == "Interrupted." and "Traceback" not in err, err
+
+
+def test_no_more_worker_processes_than_cpus(tmp_path):
+    for i in range(40):
+        (tmp_path / f"f{i}.xml").write_text("<TEI/>" * 10, encoding="utf-8")
+    # A fresh interpreter: this one may run Saxon already, and then nothing is forked.
+    script = ("import os, sys\nfrom tei_tool import parallel\n"
+              "def pids(batch):\n    return [os.getpid() for _ in batch]\n"
+              f"files = [os.path.join({str(tmp_path)!r}, f'f{{i}}.xml') for i in range(40)]\n"
+              "found = list(parallel.map_in_order(pids, files, 1000))\n"
+              "print(len(found), len(set(found)), parallel.usable_cpus())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    results, workers, cpus = map(int, done.stdout.split())
+    assert results == 40 and workers <= cpus

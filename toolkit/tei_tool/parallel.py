@@ -10,6 +10,7 @@ the caller checks its files itself.  Files go to the workers in batches
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -88,13 +89,19 @@ def map_in_order(work: Callable[[list], list[Result]], paths: Sequence, jobs: in
     """
     import multiprocessing  # only when several processes are wanted: a one-file run need not load it
 
+    jobs = min(jobs, usable_cpus())  # more processes than CPUs only wait for each other
     planned = batches(paths, jobs)
     done: dict[int, Result] = {}
     following = 0
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(planned))) as pool:
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(planned)), initializer=_leave_interrupts_to_parent) as pool:
         results = pool.imap(work, [[paths[i] for i in batch] for batch in planned], chunksize=1)
         for batch, batch_results in zip(planned, results):
             done.update(zip(batch, batch_results))
             while following in done:
                 yield done.pop(following)
                 following += 1
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal; the parent alone answers it (and ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

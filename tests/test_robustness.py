@@ -262,3 +262,17 @@ def test_no_more_worker_processes_than_cpus(tmp_path):
     assert done.returncode == 0, done.stderr
     results, workers, cpus = map(int, done.stdout.split())
     assert results == 40 and workers <= cpus
+
+
+@pytest.mark.parametrize("encoding, declared", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                                ("utf-8-sig", "UTF-8"), ("iso-8859-1", "ISO-8859-1")])
+def test_files_in_any_encoding_get_their_source_lines_and_columns(tmp_path, encoding, declared):
+    source = tmp_path / "encoded.xml"
+    source.write_bytes((f'<?xml version="1.0" encoding="{declared}"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+                        f'{HEADER}\n<text><body><p>Café <persName ref="#nobody">Kirov</persName></p></body></text></TEI>\n'
+                        ).encode(encoding))
+    document = xmlsafe.load(source)
+    assert document.source_line(str(source), 3).startswith("<text><body><p>Café <persName")
+    [finding] = [f for f in validate.validate_file(source, validate.Options(only=frozenset({"pointers"})))
+                 if f.rule == "pointer"]
+    assert (finding.line, finding.column) == (3, 31)  # the @ref

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, report, schemas, validate
+from . import __version__, report, schemas, validate, xmlsafe
 from .errors import ExitStatus, OutputError, TeiToolError
 
 
@@ -134,8 +134,7 @@ def _findings_text(findings) -> str:
 @functools.lru_cache(maxsize=8)
 def _lines_of(file: str) -> tuple[str, ...]:
     try:
-        with open(file, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle)
+        return tuple(xmlsafe.decode_source(Path(file).read_bytes()).splitlines())
     except OSError:
         return ()
 

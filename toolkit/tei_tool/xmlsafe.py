@@ -8,6 +8,7 @@ files. Everything else in tei-tool receives a parsed :class:`Document`.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import urllib.parse
@@ -80,7 +81,7 @@ def parse_bytes(data: bytes, file: str, base_url: str | None = None) -> etree._E
     """Parse ``data`` safely; ``file`` is used only in messages."""
     if not data.strip():
         raise XMLInputError(file, 1, 1, "the file is empty")
-    if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00?\x00", b"\x00<\x00?")):
         raise XMLInputError(file, 1, 1, "the file is binary, not XML")
     _refuse_dangerous_dtd(data, file)
     try:
@@ -172,6 +173,25 @@ def _remove_keeping_tail(node: etree._Element) -> None:
     parent.remove(node)
 
 
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+                     (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))  # UTF-16 without a mark
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def decode_source(data: bytes) -> str:
+    """A file's text as the XML parser read it (byte order mark, else declared encoding, else UTF-8),
+    for showing source lines and finding columns."""
+    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if encoding is None:
+        declared = _DECLARED_ENCODING.match(data)
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return data.decode(encoding, "replace")
+    except LookupError:  # an encoding Python does not know: libxml2 refused the file already
+        return data.decode("utf-8", "replace")
+
+
 @dataclass
 class Document:
     """A parsed TEI file, with what is needed to point users at lines and columns."""
@@ -200,7 +220,7 @@ class Document:
     def _source_lines(self, file: str) -> list[str]:
         if file not in self._lines_by_file:
             try:
-                text = Path(file).read_bytes().decode("utf-8", "replace")
+                text = decode_source(Path(file).read_bytes())
             except OSError:
                 text = ""
             self._lines_by_file[file] = text.splitlines()

@@ -228,10 +228,9 @@ def without_comments(root: etree._Element) -> etree._Element:
 
 
 def assert_every_word_kept(document: xmlsafe.Document, pages: dict[str, etree._Element]) -> None:
+    """Every word outside the teiHeader (the text, a sourceDoc, a facsimile's descriptions, …) is on some page."""
     root = without_comments(document.root)
-    texts = root.xpath("//tei:text//text()[not(ancestor::tei:teiHeader)]", namespaces=TEI)
-    if root.tag != f"{{{xmlsafe.TEI_NS}}}TEI" and not texts:
-        texts = root.xpath("//text()")
+    texts = root.xpath("//text()[not(ancestor::tei:teiHeader)]", namespaces=TEI)
     html_words = words_of(t for page in pages.values() for t in page.xpath("//body//text()"))
     missing = words_of(texts) - html_words
     assert not missing, f"{document.display_name}: {sorted(missing)[:20]}"
@@ -537,3 +536,69 @@ def test_a_system_refusing_a_second_process_gets_the_site_from_one():
     refused = _render_in_fresh_process(FIXTURE, refuse)
     assert refused["split"] and sorted(refused["pages"]) == sorted(PAGES)
     assert refused["pages"] == html.render_pages(xmlsafe.load(FIXTURE))
+
+
+def tiny_site(tmp_path: Path, body: str, header: str = "<title>Tiny</title>", outside_text: str = "") -> dict[str, etree._Element]:
+    """The pages of a small TEI document: `body` is the content of text/body, `outside_text` comes before the text."""
+    source = tmp_path / "tiny.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="de"><teiHeader><fileDesc><titleStmt>{header}</titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
+<profileDesc><particDesc><listPerson><person xml:id="clara"><persName>Clara</persName></person></listPerson></particDesc></profileDesc>
+</teiHeader>{outside_text}<text><body>{body}</body></text></TEI>""", encoding="utf-8")
+    return parse_site(html.render_pages(xmlsafe.load(source)))
+
+
+def test_a_source_doc_is_rendered_line_by_line(tmp_path):
+    """A genetic transcription kept in sourceDoc is read zone by zone, line by line, before the text."""
+    index = tiny_site(tmp_path, "<p>Afterwards.</p>", outside_text="""<sourceDoc><surface><zone>
+<line>Erste Zeile des Entwurfs</line><line>zweite <del>gestrichen</del> Zeile</line></zone>
+<zone><line>Randnotiz</line></zone></surface></sourceDoc>""")["index.html"]
+    article = index.xpath("//article")[0]
+    assert [line.text_content() for line in article.xpath(".//div[@class = 'tei-line']")] == [
+        "Erste Zeile des Entwurfs", "zweite gestrichen Zeile", "Randnotiz"]
+    assert len(article.xpath(".//div[@class = 'tei-zone']")) == 2
+    assert [block.get("class") for block in article] == ["tei-sourceDoc", "tei-body"]
+
+
+def test_a_space_of_the_source_keeps_the_words_apart(tmp_path):
+    """"fühlt<space/>sich" reads "fühlt sich" in the text and in the register's snippet."""
+    pages = tiny_site(tmp_path, '<p><persName ref="#clara">Clara</persName> fühlt<space unit="chars" quantity="1"/>sich'
+                                ' sehr<space unit="chars" quantity="3"/>verlassen.</p>')
+    assert reading(pages["index.html"].xpath("//article//p")[0]) == "Clara fühlt sich sehr verlassen."
+    [snippet] = pages["persons.html"].xpath("//a[@class = 'occurrence']")
+    assert " ".join(snippet.text_content().split()) == "Clara fühlt sich sehr verlassen."
+
+
+def test_deleted_text_belongs_to_the_diplomatic_view_and_no_reading_context(tmp_path):
+    """A deletion is struck through in the diplomatic view only; chronology snippets read one form of each
+    passage: not the deleted digit, not the uncorrected word, not the variant reading."""
+    pages = tiny_site(tmp_path, '<p>Brief vom <date when="1895-02-18">1<subst><del>9</del><add>8</add></subst>. II.</date>'
+                                ' an <choice><sic>teh</sic><corr>the</corr></choice> <app><lem>Freund</lem><rdg>Feind</rdg></app>'
+                                ' <del>nie</del> abgeschickt.</p>')
+    [deletion, _] = pages["index.html"].xpath("//article//del")
+    assert deletion.text == "9" and deletion.get("class") == "tei-del only-diplomatic"
+    [entry] = pages["chronology.html"].xpath("//a[@class = 'occurrence']")
+    assert " ".join(entry.text_content().split()) == "Brief vom 18. II. an the Freund abgeschickt."
+    css = (HERE.parent / "xslt" / "edition.css").read_text(encoding="utf-8")
+    rules = re.findall(r"^([^{}\n]+)\{([^}]*)\}", css, flags=re.MULTILINE)
+    struck = [selector for selector, body in rules if "line-through" in body]
+    assert struck and ".view-diplomatic .tei-del" in struck[-1], "the diplomatic view's wavy underline must not hide the strike-through"
+    assert css.index(struck[-1]) > css.index(".view-diplomatic .only-diplomatic")
+
+
+def test_notes_in_the_header_title_and_an_image_description(tmp_path):
+    """A note in the title is not part of the page title; a note in an image description gets its call, so its
+    endnote's back-link leads somewhere."""
+    pages = tiny_site(tmp_path, '<figure><graphic url="scan.png"><desc>Erste Seite<note>Bleistift</note></desc></graphic></figure>',
+                      header="<title>Tort<note>title note</note></title>")
+    index = pages["index.html"]
+    assert index.findtext(".//title") == "Tort" == index.xpath("//main/h1")[0].text_content()
+    assert index.xpath("//article//a[@class = 'tei-graphic']")[0].text == "[Erste Seite]"
+    back_links = index.xpath("//section[@class = 'endnotes']//a[@class = 'note-back']/@href")
+    assert back_links and all(index.xpath("//*[@id = $id]", id=link[1:]) for link in back_links)
+
+
+def test_a_page_break_without_number_links_its_facsimile_with_a_label(tmp_path):
+    index = tiny_site(tmp_path, '<p>ich glau<pb facs="scan-2.jpg" break="no"/>be es</p>')["index.html"]
+    [link] = index.xpath("//article//span[@class = 'tei-pb']/a")
+    assert link.get("href") == "scan-2.jpg" and link.text == "[facsimile]"

@@ -410,3 +410,87 @@ def test_chronology_of_word_tagged_text_reads_as_running_text(tmp_path):
     page = lxml_html.fromstring(transform("print.xsl", source).principal)
     entries = [" ".join(entry.text_content().split()) for entry in page.findall(".//section[@id='print-chronology']/div")]
     assert entries == [f"{year}In the year {year}, at “Trevalga”." for year in (1835, 1848, 1851)]
+
+
+def tiny_book(tmp_path: Path, body: str, header: str = "<title>Tiny</title>", publication: str = "<p/>", outside_text: str = "") -> Path:
+    """A small TEI file whose text/body is `body`, with `outside_text` between the header and the text."""
+    source = tmp_path / "tiny.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="de"><teiHeader><fileDesc><titleStmt>{header}</titleStmt>
+<publicationStmt>{publication}</publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+{outside_text}<text><body>{body}</body></text></TEI>""", encoding="utf-8")
+    return source
+
+
+def print_html(source: Path):
+    return lxml_html.fromstring(transform("print.xsl", source).principal)
+
+
+def test_chronology_reads_one_form_of_each_passage(tmp_path):
+    """The chronology's sentence leaves out deletions, uncorrected words and variant readings, as the text does."""
+    dates = "".join(f'<date when="1895-02-{day}">{day}. II.</date>, ' for day in (19, 20))
+    page = print_html(tiny_book(tmp_path, f'<p>Brief vom <date when="1895-02-18">1<subst><del>9</del><add>8</add></subst>. II.</date>'
+                                          f' an <choice><sic>teh</sic><corr>the</corr></choice> <app><lem>Freund</lem><rdg>Feind</rdg></app>'
+                                          f' <del>nie</del> abgeschickt, dann {dates}fertig.</p>'))
+    first = page.find(".//section[@id='print-chronology']/div")
+    assert " ".join(first.text_content().split()) == "1895-02-18Brief vom 18. II. an the Freund abgeschickt, dann 19."
+
+
+def test_a_space_of_the_source_prints_as_a_space(tmp_path):
+    page = print_html(tiny_book(tmp_path, '<p>Clara fühlt<space unit="chars" quantity="1"/>sich sehr verlassen.</p>'))
+    assert " ".join(page.find(".//main//p").text_content().split()) == "Clara fühlt sich sehr verlassen."
+
+
+def footnotes(page) -> list[str]:
+    return [" ".join(note.text_content().split()) for note in page.xpath("//span[@class = 'footnote']")]
+
+
+def test_notes_of_an_apparatus_entry_and_of_left_out_text_are_footnotes(tmp_path):
+    """Deleted, surplus and page-furniture text is not printed, their notes are; so are an apparatus entry's
+    own notes, and a note in a variant stays inside the variant's footnote."""
+    page = print_html(tiny_book(tmp_path, '<p><app><lem>lectio</lem><rdg wit="#A">varia<note>lectio difficilior</note></rdg>'
+                                          '<note>Text from CIL</note></app> <del>a Latinis<note>secl. Friedrich</note></del>'
+                                          ' <fw>12<note>Kolumnentitel</note></fw> ceteri.</p>'))
+    assert footnotes(page) == ["varia [lectio difficilior] A", "Text from CIL", "secl. Friedrich", "Kolumnentitel"]
+    assert " ".join(page.find(".//main//p").text_content().split()).startswith("lectiovaria")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus ../shared/corpus is not available")
+def test_corpus_apparatus_and_deletion_notes_are_printed():
+    inscription = print_html(CORPUS / "isicily" / "inscriptions" / "ISic000425.xml")
+    assert "Text from CIL" in footnotes(inscription)
+    orator = footnotes(print_html(CORPUS / "perseus-latinlit" / "phi0474.phi041.perseus-lat2.xml"))
+    assert {"a Latinis secl. Friedrich", "ut aedificiorum secl. Lambinus"} <= set(orator)
+
+
+@needs_pdftotext
+def test_divisions_printing_nothing_start_no_page(tmp_path):
+    """An inscription with an empty translation and commentary is two pages: title page and text, no blank pages."""
+    source = tiny_book(tmp_path, '<div type="edition"><ab>vixit annos</ab></div><div type="translation"><p><!-- to do --></p></div>'
+                                 '<div type="commentary"><p/></div><div type="bibliography"><p>CIL X 7145</p></div>')
+    assert [section.get("class") for section in print_html(source).xpath("//main//section")] == [
+        "tei-div type-edition", "tei-div type-bibliography"]
+    pages = page_texts(pdf.render_pdf(source, tmp_path / "tiny.pdf"))
+    assert [" ".join(page.split()) for page in pages] == ["Tiny", "vixit annos 2", "CIL X 7145 3"]
+
+
+def test_headings_title_page_and_page_breaks(tmp_path):
+    """A primary source without head is headed by its number once; a page break without number prints nothing;
+    a note in the title stays off the title page; a licence URL is linked only when safe."""
+    source = tiny_book(tmp_path, '<div type="primarySource" n="1"><p>ich glau<pb facs="scan-2.jpg" break="no"/>be es</p></div>',
+                       header="<title>Tort<note>title note</note></title><author>Anna<note>n</note></author>",
+                       publication='<availability><licence target="javascript:alert(1)">Frei</licence></availability>'
+                                   '<availability><licence target="https://example.org/cc">CC</licence></availability>')
+    page = print_html(source)
+    heading = page.find(".//main//section/h1")
+    assert heading.text_content() == "(1)" == heading.get("data-label")
+    assert page.find(".//main//p").text_content() == "ich glaube es"
+    assert page.findtext(".//head/title") == "Tort" == page.find(".//div[@class='book-title']").text_content()
+    assert page.find(".//div[@class='book-author']").text_content() == "Anna"
+    assert [link.get("href") for link in page.xpath("//div[@class = 'book-licence']//a")] == ["https://example.org/cc"]
+
+
+def test_a_source_doc_is_printed_and_a_facsimile_of_images_is_not(tmp_path):
+    page = print_html(tiny_book(tmp_path, "<p>Afterwards.</p>", outside_text="""<facsimile><graphic url="f1.jpg"><desc>Scan</desc></graphic></facsimile>
+<sourceDoc><surface><zone><line>Erste Zeile</line><line>zweite <del>gestrichen</del> Zeile</line></zone></surface></sourceDoc>"""))
+    assert [line.text_content() for line in page.xpath("//main//div[@class = 'tei-line']")] == ["Erste Zeile", "zweite  Zeile"]
+    assert "Scan" not in page.find(".//main").text_content()

@@ -39,7 +39,8 @@
     'opener', 'closer', 'dateline', 'salute', 'signed', 'postscript', 'epigraph', 'argument', 'trailer', 'byline',
     'titlePage', 'docTitle', 'titlePart', 'docAuthor', 'docImprint', 'floatingText', 'listBibl', 'listPerson',
     'listPlace', 'listOrg', 'listEvent', 'person', 'place', 'org', 'event', 'head', 'address', 'spGrp', 'set',
-    'letter', 'listWit', 'msDesc', 'standOff', 'teiHeader')"/>
+    'letter', 'listWit', 'msDesc', 'standOff', 'teiHeader', 'facsimile', 'sourceDoc', 'surfaceGrp', 'surface', 'zone',
+    'line')"/>
 
   <!-- The passages a mention is located in (the same list as tei_tool.entities.LOCATION_ELEMENTS,
        so register links and the entity export name the same passage ids). -->
@@ -133,6 +134,18 @@
       else ()"/>
   </xsl:function>
 
+  <!--
+    What a TEI document holds besides its header, its text and its standOff (which the registers show): a
+    sourceDoc, a feature system declaration, anything unforeseen. Outputs render it with the text, so that no
+    word is lost. A facsimile counts when it has words of its own (descriptions, transcribed zones); one of
+    bare images is what the page breaks of the text link to.
+  -->
+  <xsl:function name="tt:other-parts" as="element()*">
+    <xsl:param name="document" as="document-node()"/>
+    <xsl:sequence select="$document//(tei:TEI | tei:teiCorpus)/*[not(self::tei:teiHeader or self::tei:text or self::tei:standOff
+      or self::tei:TEI or self::tei:teiCorpus or self::tei:facsimile[not(normalize-space())])]"/>
+  </xsl:function>
+
   <!-- The ids in a pointer list that point into this document ("#kirov #stalin" gives kirov, stalin). -->
   <xsl:function name="tt:local-ids" as="xs:string*">
     <xsl:param name="pointers" as="xs:string?"/>
@@ -209,7 +222,7 @@
   <xsl:function name="tt:reading-string" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <!-- Most texts hold no element that could be left out: their string value is the reading text. -->
-    <xsl:variable name="text" as="xs:string" select="if ($tt:has-tokens or exists($nodes/descendant-or-self::tei:*[local-name() = $tt:hideable-names]))
+    <xsl:variable name="text" as="xs:string" select="if ($tt:has-tokens or exists($nodes/descendant-or-self::tei:*[local-name() = $tt:reading-rule-names]))
       then string-join($nodes ! tt:reading-parts(.), '')
       else string-join($nodes[. instance of element() or . instance of text() or . instance of document-node()], '')"/>
     <xsl:variable name="words" as="xs:string" select="normalize-space($text)"/>
@@ -222,17 +235,33 @@
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="if ($node instance of text()) then (if (tt:is-layout-space($node)) then () else string($node))
       else if ($node instance of element() and tt:is-hidden-in-reading($node)) then ()
+      else if ($node/self::tei:space) then ' '
       else $node/node() ! tt:reading-parts(.)"/>
   </xsl:function>
 
-  <!-- The elements tt:is-hidden-in-reading may leave out. -->
-  <xsl:variable name="tt:hideable-names" as="xs:string+" select="('note', 'surplus', 'sic', 'orig', 'abbr')"/>
+  <!-- The elements whose reading text is not their string value: those tt:is-hidden-in-reading may leave
+       out or whose children it chooses among, and space. -->
+  <xsl:variable name="tt:reading-rule-names" as="xs:string+" select="('note', 'surplus', 'del', 'choice', 'app', 'space')"/>
 
-  <!-- Notes, and the diplomatic side of a choice or surplus text, are not part of the reading text. -->
+  <!-- Notes, deletions, surplus text and all but one reading of a choice or an apparatus entry are not part
+       of the reading text. -->
   <xsl:function name="tt:is-hidden-in-reading" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element/(self::tei:note | self::tei:surplus
-      | self::tei:sic[parent::tei:choice] | self::tei:orig[parent::tei:choice] | self::tei:abbr[parent::tei:choice]))"/>
+    <xsl:sequence select="exists($element/(self::tei:note | self::tei:surplus | self::tei:del))
+      or ($element/parent::tei:choice and not($element is tt:choice-reading($element/..)))
+      or ($element/(self::tei:lem | self::tei:rdg)/parent::tei:app and not($element is tt:app-reading($element/..)))"/>
+  </xsl:function>
+
+  <!-- The reading of a choice: the expanded, regularised or corrected form, else its first alternative. -->
+  <xsl:function name="tt:choice-reading" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="$choice ! (tei:expan, tei:reg, tei:corr, tei:unclear, tei:seg, *)[1]"/>
+  </xsl:function>
+
+  <!-- The reading of an apparatus entry: its lemma, else its first reading. -->
+  <xsl:function name="tt:app-reading" as="element()?">
+    <xsl:param name="app" as="element()"/>
+    <xsl:sequence select="$app ! (tei:lem, tei:rdg)[1]"/>
   </xsl:function>
 
   <!-- Up to $length characters at the end (or start) of a whitespace-normalised text, cut at a word boundary. -->
@@ -251,16 +280,24 @@
     <xsl:sequence select="($node/ancestor::*[local-name() = ('p', 'ab', 'l', 'head', 'item', 'note', 'cell', 'bibl', 'quote', 'stage', 'speaker')][1], $node/..)[1]"/>
   </xsl:function>
 
+  <!-- The reading text of $node's block before and after $node (the text nodes and spaces outside what
+       tt:is-hidden-in-reading leaves out), runs of whitespace collapsed. -->
+  <xsl:function name="tt:reading-around" as="xs:string+">
+    <xsl:param name="node" as="element()"/>
+    <xsl:variable name="block" as="element()" select="tt:context-of($node)"/>
+    <xsl:variable name="texts" as="node()*" select="$block//(text() | tei:space)
+      [not(ancestor::*[. &gt;&gt; $block][tt:is-hidden-in-reading(.)])] except $node//(text() | tei:space)"/>
+    <xsl:sequence select="tt:reading-string($texts[. &lt;&lt; $node]), tt:reading-string($texts[. &gt;&gt; $node])"/>
+  </xsl:function>
+
   <!-- The words around $node in its block: (text before, text after), each at most about 80 characters,
        keeping the space (or its absence) next to $node. -->
   <xsl:function name="tt:context" as="xs:string+">
     <xsl:param name="node" as="element()"/>
-    <xsl:variable name="block" as="element()" select="tt:context-of($node)"/>
-    <xsl:variable name="texts" as="text()*"
-      select="$block//text()[not(ancestor::*[. &gt;&gt; $block][tt:is-hidden-in-reading(.)])] except $node//text()"/>
+    <xsl:variable name="around" as="xs:string+" select="tt:reading-around($node)"/>
     <xsl:sequence select="(
-      tt:truncate(tt:reading-string($texts[. &lt;&lt; $node]) ! (if (starts-with(., ' ')) then substring(., 2) else .), 80, true()),
-      tt:truncate(tt:reading-string($texts[. &gt;&gt; $node]) ! (if (ends-with(., ' ')) then substring(., 1, string-length(.) - 1) else .), 80, false()))"/>
+      tt:truncate($around[1] ! (if (starts-with(., ' ')) then substring(., 2) else .), 80, true()),
+      tt:truncate($around[2] ! (if (ends-with(., ' ')) then substring(., 1, string-length(.) - 1) else .), 80, false()))"/>
   </xsl:function>
 
   <!-- A string usable as a single CSS class token. -->
@@ -356,7 +393,7 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:teiHeader | tei:standOff | tei:facsimile | comment() | processing-instruction()" mode="tt:body"/>
+  <xsl:template match="tei:teiHeader | tei:standOff | comment() | processing-instruction()" mode="tt:body"/>
 
   <!-- Plain tokens: their content only (tokens with an id keep their element, which permalinks point to).
        The pattern spells out tt:is-plain-token so that a novel's tens of thousands of tokens cost no function call. -->
@@ -501,7 +538,7 @@
       <xsl:variable name="facsimile" as="xs:string?" select="tt:safe-url(@facs)"/>
       <xsl:choose>
         <xsl:when test="$facsimile">
-          <a href="{$facsimile}" rel="noopener">[<xsl:value-of select="$label"/>]</a>
+          <a href="{$facsimile}" rel="noopener">[<xsl:value-of select="($label[.], 'facsimile')[1]"/>]</a>
         </xsl:when>
         <xsl:when test="$label">[<xsl:value-of select="$label"/>]</xsl:when>
       </xsl:choose>
@@ -537,6 +574,24 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- Deleted text: struck through, part of the diplomatic text only. -->
+  <xsl:template match="tei:del" mode="tt:body">
+    <xsl:element name="{tt:element-name(., 'del')}">
+      <xsl:call-template name="tt:attributes">
+        <xsl:with-param name="extra-class" select="'only-diplomatic'"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- A space left in the source: at least one space, so the words on either side stay apart. -->
+  <xsl:template match="tei:space" mode="tt:body">
+    <span>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:text> </xsl:text>
+    </span>
+  </xsl:template>
+
   <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body">
     <xsl:variable name="first" as="xs:string" select="(tokenize(normalize-space(@target)), '')[1]"/>
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url($first)"/>
@@ -554,9 +609,10 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A link to the image labelled by its description; notes on the description follow the link. -->
   <xsl:template match="tei:graphic | tei:media" mode="tt:body">
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url(@url)"/>
-    <xsl:variable name="label" as="xs:string" select="(normalize-space(tei:desc), 'image')[.][1]"/>
+    <xsl:variable name="label" as="xs:string" select="(tt:reading-text(tei:desc), 'image')[.][1]"/>
     <xsl:element name="{if ($href) then 'a' else 'span'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:if test="$href">
@@ -564,6 +620,7 @@
       </xsl:if>
       <xsl:value-of select="'[' || $label || ']'"/>
     </xsl:element>
+    <xsl:apply-templates select="tei:desc//tei:note except tei:desc//tei:note//tei:note" mode="#current"/>
   </xsl:template>
 
   <xsl:template match="tei:figure" mode="tt:body">

@@ -27,9 +27,9 @@
     'person': 'persons.html', 'place': 'places.html', 'org': 'organisations.html', 'bibl': 'bibliography.html'}"/>
 
   <xsl:variable name="tt:edition-title" as="xs:string" select="
-    (/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = ('sub', 'alt', 'short'))] ! normalize-space(),
-     /tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title ! normalize-space(),
-     /*/tei:teiHeader//tei:title ! normalize-space(), 'Untitled edition')[.][1]"/>
+    (/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = ('sub', 'alt', 'short'))] ! tt:reading-text(.),
+     /tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title ! tt:reading-text(.),
+     /*/tei:teiHeader//tei:title ! tt:reading-text(.), 'Untitled edition')[.][1]"/>
 
   <xsl:variable name="tt:edition-lang" as="xs:string" select="
     ((/*/@xml:lang, /*/tei:text/@xml:lang, /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)

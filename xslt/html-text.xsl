@@ -26,8 +26,8 @@
   </xsl:template>
 
   <xsl:template name="tt:index-content" as="node()*">
-    <xsl:variable name="subtitles" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub'] ! normalize-space()"/>
-    <xsl:variable name="authors" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space()"/>
+    <xsl:variable name="subtitles" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub'] ! tt:reading-text(.)"/>
+    <xsl:variable name="authors" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author ! tt:reading-text(.)"/>
     <xsl:if test="exists(($subtitles, $authors)[.])">
       <p class="edition-byline">
         <xsl:value-of select="string-join(($subtitles, $authors)[.], ' · ')"/>
@@ -52,7 +52,8 @@
       <xsl:if test="/*/tei:text/@xml:lang">
         <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
       </xsl:if>
-      <xsl:apply-templates select="(//tei:text[not(ancestor::tei:text)]/node(), /tei:*[not(self::tei:TEI or self::tei:teiCorpus)])" mode="tt:body"/>
+      <xsl:apply-templates select="((//tei:text[not(ancestor::tei:text)] | tt:other-parts(/)) ! (if (self::tei:text) then node() else .),
+        /tei:*[not(self::tei:TEI or self::tei:teiCorpus)])" mode="tt:body"/>
     </article>
     <xsl:if test="exists($tt:text-notes)">
       <section class="endnotes" aria-labelledby="notes-heading">

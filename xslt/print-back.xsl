@@ -76,14 +76,13 @@
   <!-- The dated events of the reading text, in document order. -->
   <xsl:variable name="print:event-dates" as="element(date)*" select="print:texts(/)//date[print:is-event-date(.)]"/>
 
-  <!-- The sentence around a date, as the chronology's description of the event (without the layout spaces of word-tagged text). -->
+  <!-- The sentence around a date, as the chronology's description of the event, in its reading text (one reading of a
+       choice or apparatus entry, no deletions, no notes, no layout spaces of word-tagged text). -->
   <xsl:function name="print:date-context" as="xs:string">
     <xsl:param name="date" as="element(date)"/>
-    <xsl:variable name="block" as="element()" select="tt:context-of($date)"/>
-    <xsl:variable name="before" as="xs:string" select="string-join($block//text()[. &lt;&lt; $date][not(ancestor::note)][not(tt:is-layout-space(.))], '')"/>
-    <xsl:variable name="after" as="xs:string" select="string-join($block//text()[. >> $date][not(ancestor::*[. is $date])][not(ancestor::note)][not(tt:is-layout-space(.))], '')"/>
-    <xsl:variable name="sentence" as="xs:string" select="
-        replace($before, '^.*[.!?]\s+', '', 's') || string($date) || (if (matches($after, '[.!?]')) then replace($after, '^([^.!?]*[.!?]).*$', '$1', 's') else $after)"/>
+    <xsl:variable name="around" as="xs:string+" select="tt:reading-around($date)"/>
+    <xsl:variable name="sentence" as="xs:string" select="replace($around[1], '^.*[.!?]\s+', '', 's') || tt:reading-string($date)
+        || (if (matches($around[2], '[.!?]')) then replace($around[2], '^([^.!?]*[.!?]).*$', '$1', 's') else $around[2])"/>
     <xsl:variable name="words" as="xs:string*" select="tokenize(normalize-space($sentence))"/>
     <xsl:sequence select="string-join(subsequence($words, 1, 40), ' ') || (if (count($words) gt 40) then ' …' else '')"/>
   </xsl:function>

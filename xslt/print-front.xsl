@@ -20,13 +20,13 @@
   <xsl:function name="print:main-title" as="xs:string">
     <xsl:param name="header" as="element(teiHeader)"/>
     <xsl:variable name="titles" as="element(title)*" select="$header/fileDesc/titleStmt/title"/>
-    <xsl:sequence select="(($titles[@type = 'main'], $titles[not(@type)], $titles)[1] => normalize-space(), 'Untitled')[. ne ''][1]"/>
+    <xsl:sequence select="(($titles[@type = 'main'], $titles[not(@type)], $titles)[1] ! tt:reading-text(.), 'Untitled')[. ne ''][1]"/>
   </xsl:function>
 
   <xsl:template match="teiHeader" mode="print:metadata" as="element()+">
     <title><xsl:sequence select="print:main-title(.)"/></title>
     <xsl:for-each select="fileDesc/titleStmt/author">
-      <meta name="author" content="{normalize-space()}"/>
+      <meta name="author" content="{tt:reading-text(.)}"/>
     </xsl:for-each>
     <xsl:variable name="subject" as="xs:string?" select="(fileDesc/titleStmt/title[@type = 'sub'], fileDesc/sourceDesc/bibl)[1] ! normalize-space()"/>
     <xsl:if test="$subject">
@@ -46,10 +46,10 @@
     <section class="title-page">
       <div class="book-title"><xsl:sequence select="print:main-title(.)"/></div>
       <xsl:for-each select="$title-statement/title[@type = 'sub']">
-        <div class="book-subtitle"><xsl:value-of select="normalize-space()"/></div>
+        <div class="book-subtitle"><xsl:value-of select="tt:reading-text(.)"/></div>
       </xsl:for-each>
       <xsl:for-each select="$title-statement/author">
-        <div class="book-author"><xsl:value-of select="normalize-space()"/></div>
+        <div class="book-author"><xsl:value-of select="tt:reading-text(.)"/></div>
       </xsl:for-each>
       <div class="book-details">
         <xsl:apply-templates select="fileDesc/sourceDesc/(bibl | biblStruct | biblFull | msDesc/msIdentifier)[1]" mode="print:title-page"/>
@@ -87,7 +87,7 @@
     <xsl:for-each select="availability">
       <div class="book-licence">
         <xsl:value-of select="normalize-space()"/>
-        <xsl:for-each select="licence/@target[starts-with(., 'http')]">
+        <xsl:for-each select="licence/@target ! tt:safe-url(.)">
           <xsl:text> (</xsl:text><a href="{.}"><xsl:value-of select="."/></a><xsl:text>)</xsl:text>
         </xsl:for-each>
       </div>

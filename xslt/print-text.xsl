@@ -43,21 +43,33 @@
         else ()"/>
   </xsl:function>
 
-  <xsl:template match="*[print:is-division(.)]" mode="tt:body" as="element()">
+  <!-- A division without heading whose content prints nothing (an empty translation or commentary of an
+       inscription, say) is left out, so that it starts no page of its own. -->
+  <xsl:template match="*[print:is-division(.)]" mode="tt:body" as="element()?">
     <xsl:variable name="heading" as="xs:string?" select="print:heading(.)"/>
-    <section class="{tt:classes(.)}" id="{print:id(.)}">
-      <xsl:if test="$heading">
-        <xsl:element name="h{min((print:depth(.), 6))}">
-          <xsl:attribute name="data-label" select="$heading"/>
-          <xsl:if test="@type = 'primarySource' and @n and not(starts-with(tt:reading-text(head[1]), '(' || @n || ')'))">
-            <span class="source-number">(<xsl:value-of select="@n"/>)</span>
-            <xsl:text> </xsl:text>
-          </xsl:if>
-          <xsl:apply-templates select="if (head) then head[1]/node() else $heading" mode="#current"/>
-        </xsl:element>
-      </xsl:if>
+    <xsl:variable name="content" as="node()*">
       <xsl:apply-templates select="node() except head[1]" mode="#current"/>
-    </section>
+    </xsl:variable>
+    <xsl:if test="$heading or normalize-space(string-join($content, ''))">
+      <section class="{tt:classes(.)}" id="{print:id(.)}">
+        <xsl:if test="$heading">
+          <xsl:element name="h{min((print:depth(.), 6))}">
+            <xsl:attribute name="data-label" select="$heading"/>
+            <xsl:choose>
+              <xsl:when test="head">
+                <xsl:if test="@type = 'primarySource' and @n and not(starts-with(tt:reading-text(head[1]), '(' || @n || ')'))">
+                  <span class="source-number">(<xsl:value-of select="@n"/>)</span>
+                  <xsl:text> </xsl:text>
+                </xsl:if>
+                <xsl:apply-templates select="head[1]/node()" mode="#current"/>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="$heading"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:element>
+        </xsl:if>
+        <xsl:sequence select="$content"/>
+      </section>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="div[@type = 'primarySource']/bibl" mode="tt:body" as="element()">
@@ -74,8 +86,13 @@
     <xsl:apply-templates mode="#current"/>
   </xsl:template>
 
-  <!-- Left out of the reading text: surplus, deletions, page furniture of the source. -->
-  <xsl:template match="surplus | del | fw" mode="tt:body" as="empty-sequence()"/>
+  <!-- Left out of the reading text: surplus, deletions, page furniture of the source; their notes are footnotes all the same. -->
+  <xsl:template match="surplus | del | fw" mode="tt:body" as="element()*">
+    <xsl:apply-templates select="descendant::note except descendant::note//note" mode="#current"/>
+  </xsl:template>
+
+  <!-- Page and column breaks without a number print nothing: a link to a page image is no use on paper. -->
+  <xsl:template match="pb[not(normalize-space(@n))] | cb[not(normalize-space(@n))]" mode="tt:body" as="empty-sequence()"/>
 
   <!-- Footnotes: editorial notes, corrections, apparatus. -->
 
@@ -98,11 +115,12 @@
 
   <!-- Any other choice: the regularised, expanded or corrected form only. -->
   <xsl:template match="choice" mode="tt:body" as="node()*">
-    <xsl:apply-templates select="(expan, reg, corr, unclear, seg, *)[1]/node()" mode="#current"/>
+    <xsl:apply-templates select="tt:choice-reading(.)/node()" mode="#current"/>
   </xsl:template>
 
+  <!-- An apparatus entry: its reading in the text, the other readings and its notes as footnotes. -->
   <xsl:template match="app" mode="tt:body" as="node()*">
-    <xsl:variable name="reading" as="element()?" select="(lem, rdg)[1]"/>
+    <xsl:variable name="reading" as="element()?" select="tt:app-reading(.)"/>
     <xsl:apply-templates select="$reading/node()" mode="#current"/>
     <xsl:variable name="variants" as="element()*" select="(lem, rdg) except $reading"/>
     <xsl:if test="exists($variants)">
@@ -119,17 +137,18 @@
         </xsl:with-param>
       </xsl:call-template>
     </xsl:if>
+    <xsl:apply-templates select="note" mode="#current"/>
   </xsl:template>
 
   <!--
     A CSS footnote, preceded by an empty marker at the call so that the pdf
     module can check that each note lands on the page of its call. Inside a
-    note, a further footnote is given inline in brackets.
+    footnote, a further footnote is given inline in brackets.
   -->
   <xsl:template name="print:footnote" as="element()+">
     <xsl:param name="content" as="node()*"/>
     <xsl:choose>
-      <xsl:when test="ancestor::note">
+      <xsl:when test="print:is-in-footnote(.)">
         <span class="nested-note"> [<xsl:sequence select="$content"/>]</span>
       </xsl:when>
       <xsl:otherwise>
@@ -138,6 +157,13 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- Whether an element is printed inside a footnote: in a note, the source reading of a correction or a variant reading. -->
+  <xsl:function name="print:is-in-footnote" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/ancestor::*[self::note or self::sic[parent::choice[corr]] or self::lem or self::rdg]
+        [tt:is-hidden-in-reading(.)])"/>
+  </xsl:function>
 
   <!-- Names: an anchor per mention, so the indexes can give its page. -->
   <xsl:template match="*[print:entity-kind(.)]" mode="tt:body" priority="2" as="element()">

@@ -43,7 +43,8 @@
         <xsl:apply-templates select="$header" mode="print:title-page"/>
         <xsl:call-template name="print:contents"/>
         <main>
-          <xsl:apply-templates select="print:texts(/)" mode="tt:body"/>
+          <!-- A facsimile's images are links to files the book does not carry: left out. -->
+          <xsl:apply-templates select="print:texts(/) | tt:other-parts(/)[not(self::facsimile)]" mode="tt:body"/>
         </main>
         <xsl:call-template name="print:chronology"/>
         <xsl:call-template name="print:indexes"/>

@@ -304,6 +304,40 @@ def test_known_surface_forms_are_tagged(text_el):
     assert not {"Stalinist", "Stalinism", "Trotskyists", "Trotskyites", "Bukharinites"} & tagged
 
 
+@pytest.mark.parametrize("form, ref", [
+    ("Military Tribunal", "#military-collegium"),
+    ("Soviet Embassy in London", "#soviet-embassy-london"),
+    ("Left Movement", "#left-wing-movement"),
+    ("Minority Movement", "#minority-movement"),
+    ("Coalition", "#churchill-coalition"),
+    ("Soviet government", "#sovnarkom"),
+    ("Soviet Government", "#sovnarkom"),
+])
+def test_every_mention_of_a_known_organisation_is_tagged(root, text_el, form, ref):
+    """Each occurrence of the form in the reading text is one orgName with that @ref."""
+    tagged = [n for n in text_el.iter(tei("orgName")) if normalise("".join(n.itertext())) == form]
+    assert {n.get("ref") for n in tagged} == {ref}
+    assert len(tagged) == reading(root).count(form)
+
+
+def test_journal_titles_point_to_a_periodical(root, text_el):
+    """The header's rule: a periodical cited as a publication is title level="j" with @ref to the periodical."""
+    periodicals = entity_ids(root, "org")
+    journals = [t for t in text_el.iter(tei("title")) if t.get("level") == "j"]
+    assert len(journals) >= 6
+    unlinked = [normalise("".join(t.itertext())) for t in journals if (t.get("ref") or "#")[1:] not in periodicals]
+    assert unlinked == []
+
+
+def test_quotation_inside_a_quotation_is_marked(text_el):
+    """Piatakov's words in Radzinsky's quotation end at the closing mark after "expediency,"."""
+    radzinsky = next(q for q in text_el.iter(tei("q")) if q.get("who") == "#radzinsky")
+    inner = [q for q in radzinsky.iter(tei("q")) if q is not radzinsky]
+    assert [q.get("who") for q in inner] == ["#piatakov"]
+    assert normalise("".join(inner[0].itertext())).endswith("expediency,")
+    assert inner[0].tail.startswith("'")
+
+
 def test_every_entity_is_referenced(root):
     pointers = Counter()
     for el in root.iter():

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from tei_tool import parallel, pointers, report, schemas, validate
 from tei_tool.cli import main
-from tei_tool.errors import InputNotFound
+from tei_tool.errors import InputNotFound, XMLInputError
 from tei_tool.findings import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
@@ -86,6 +86,18 @@ def test_authority_file_resolves_pointers_into_registers(tmp_path):
     assert without and "--authority" in without[0].message
     options = validate.Options(schema_settings=LOCAL_CHECKS.schema_settings, only=LOCAL_CHECKS.only, authorities=(FIXTURES / "register.xml",))
     assert [f for f in validate.validate_file(document, options) if f.rule == "pointer"] == []
+
+
+@pytest.mark.parametrize("content, where", [(b"", "1:1"), (b"\x00\x01\x02binary", "1:1"), (b"<listPerson>\n<person>", "2:9")])
+def test_an_unusable_authority_file_stops_validate_with_its_location(tmp_path, content, where):
+    register = tmp_path / "register.xml"
+    register.write_bytes(content)
+    result = CliRunner().invoke(main, ["validate", "--authority", str(register), str(FIXTURES / "valid.0-error.xml")])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {register}:{where}: error: [xml] "), result.output
+    options = dataclasses.replace(LOCAL_CHECKS, authorities=(register,))
+    with pytest.raises(XMLInputError):
+        validate.validate_file(FIXTURES / "valid.0-error.xml", options)
 
 
 @pytest.mark.parametrize("target", ["x" * 300 + ".xml#a", "a%00b.xml#a"])

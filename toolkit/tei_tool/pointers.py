@@ -36,23 +36,35 @@ class Authorities:
     """Ids kept in other files: ``--authority`` registers and files pointers name."""
 
     files: tuple[Path, ...] = ()
-    _ids_by_file: dict[Path, frozenset[str] | None] = field(default_factory=dict)
+    _ids_by_file: dict[Path, frozenset[str] | XMLInputError] = field(default_factory=dict)
+
+    def _ids(self, path: Path) -> frozenset[str] | XMLInputError:
+        """The xml:ids of a local file, or why it cannot be read as XML (both read once)."""
+        key = path.resolve()
+        if key not in self._ids_by_file:
+            try:
+                self._ids_by_file[key] = frozenset(xmlsafe.load(path).tree.xpath("//@xml:id"))
+            except XMLInputError as exc:
+                self._ids_by_file[key] = exc
+        return self._ids_by_file[key]
 
     def ids_in(self, path: Path) -> frozenset[str] | None:
-        """The xml:ids of a local file, or None when it cannot be read as XML."""
-        path = path.resolve()
-        if path not in self._ids_by_file:
-            try:
-                tree = xmlsafe.load(path).tree
-                self._ids_by_file[path] = frozenset(tree.xpath("//@xml:id"))
-            except XMLInputError:
-                self._ids_by_file[path] = None
-        return self._ids_by_file[path]
+        """The xml:ids of a file a pointer names, or None when it cannot be read as XML."""
+        found = self._ids(path)
+        return None if isinstance(found, XMLInputError) else found
 
     def authority_ids(self) -> frozenset[str]:
+        """The xml:ids of all authority files.
+
+        Raises :class:`XMLInputError` for one that is not usable XML: the user
+        named it, and checking pointers without it would report false errors.
+        """
         ids: set[str] = set()
         for path in self.files:
-            ids |= self.ids_in(path) or set()
+            found = self._ids(path)
+            if isinstance(found, XMLInputError):
+                raise found
+            ids |= found
         return frozenset(ids)
 
 

@@ -182,13 +182,15 @@ def _worth_processes(paths: list[Path]) -> bool:
 def validate_paths(paths: list[Path], options: Options = Options(), jobs: int | None = None) -> Iterator[FileResult]:
     """Check many files, in parallel processes when worth it, in the order given.
 
-    A schema passed explicitly is compiled up front, so a broken one stops the
-    run before any file is checked (and forked workers share it). Where this
-    process cannot be forked safely (Saxon runs here already), it checks the
-    files itself.
+    A schema passed explicitly is compiled, and the authority files are read,
+    up front, so a broken one stops the run before any file is checked (and
+    forked workers share the compiled schema). Where this process cannot be
+    forked safely (Saxon runs here already), it checks the files itself.
     """
     if options.schema_settings.schema is not None and "schema" in options.only:
         schemas.compile_relaxng(options.schema_settings.schema.resolve(), options.engine)
+    if "pointers" in options.only:
+        pointers.Authorities(options.authorities).authority_ids()
     jobs = max(1, jobs or parallel.usable_cpus())
     if jobs == 1 or not _worth_processes(paths) or not parallel.fork_is_safe():
         for path in paths:

@@ -70,8 +70,18 @@ def test_each_error_is_reported_once_where_it_happens(schema, tmp_path):
 def test_missing_content_and_attributes(schema, tmp_path):
     found = findings(schema, tmp_path, "<doc><head>T</head></doc>")
     assert [f.message for f in found] == [
-        "element `head` missing required attribute `id`",
+        "element `head` missing required attribute `xml:id`",
         "element `doc` incomplete; expected element `p`",
+    ]
+
+
+def test_expected_names_are_written_as_in_a_document(schema, tmp_path):
+    """Attributes with their prefix (`xml:id`, not `id`); text in words, not like an element `text`."""
+    found = findings(schema, tmp_path, '<doc xmlns:my="urn:my"><head bogus="1" my:x="2" xml:id="h">T</head><p><bogus/>a</p></doc>')
+    assert [f.message for f in found] == [
+        "attribute `bogus` not allowed on element `head`; expected attribute `xml:id`, `n`",
+        "attribute `my:x` not allowed on element `head`; expected attribute `xml:id`, `n`",
+        "element `bogus` not allowed anywhere; expected `hi` or text",
     ]
 
 

@@ -68,6 +68,23 @@ def test_schema_error_says_what_was_expected(tmp_path):
     assert "`titleStmt`" in finding.message and "missing" in finding.message
 
 
+def test_libxml2_extra_text_is_called_text_and_an_element_text_an_element(tmp_path):
+    """libxml2 names a text node "text", like an element `text`: the node it points at tells them apart."""
+    document = tmp_path / "doc.xml"
+    document.write_text((FIXTURES / "valid.0-error.xml").read_text().replace('<p xml:id="p1">', '<p xml:id="p1">So ')
+                        .replace("<date ", "<foo/> <date "))
+    options = validate.Options(schema_settings=schemas.SchemaSettings(schema=schemas.default_schema()),
+                               only=frozenset({"schema"}), engine="libxml2")
+    assert "text not allowed in `p` here" in [f.message for f in validate.validate_file(document, options)]
+    rng = tmp_path / "p.rng"
+    rng.write_text('<element name="doc" xmlns="http://relaxng.org/ns/structure/1.0"><zeroOrMore><element name="p">'
+                   '<mixed><optional><element name="hi"><text/></element></optional></mixed></element></zeroOrMore></element>')
+    document.write_text("<doc>\n<p><hi>x</hi>words</p>\n<p><text/></p>\n</doc>\n")
+    options = dataclasses.replace(options, schema_settings=schemas.SchemaSettings(schema=rng))
+    assert [(f.line, f.message) for f in validate.validate_file(document, options)] == [
+        (3, "element `text` not allowed in `p` here")]
+
+
 def test_duplicate_id_names_the_first_use():
     [finding] = [f for f in validate.validate_file(FIXTURES / "duplicate-id.1-id.xml", LOCAL_CHECKS) if f.rule == "id"]
     assert "first used on line 7" in finding.message

@@ -255,6 +255,8 @@ class Libxml2Schema:
             node = _node_at(document.tree, entry.path)
             if node is not None and message == _INCOMPLETE:
                 message = f"element `{etree.QName(node).localname}` is incomplete: a required child element is missing"
+            if node is not None and etree.QName(node).localname == "text" and message.startswith(_EXTRA_TEXT):
+                message = "element `text`" + message.removeprefix("text")
             if node is not None:
                 file, line, column = document.locate(node)
             else:
@@ -301,6 +303,8 @@ def _node_at(tree: etree._ElementTree, path: str | None) -> etree._Element | Non
 
 
 _INCOMPLETE = "expecting an element , got nothing"  # libxml2 leaves the name out
+# libxml2 names a text node "text"; its entry then points at the parent, not at an element `text`.
+_EXTRA_TEXT = "text not allowed in"
 _CLARK = re.compile(r"\{[^}]*\}")
 _NOISE = ("failed to validate content", "Invalid sequence in interleave", "Extra element")
 
@@ -312,6 +316,7 @@ _REPHRASINGS = (
     (r"Expecting element (\S+), got (\S+)", "element `{1}` not allowed here; expected `{0}`"),
     (r"Invalid attribute (\S+) for element (\S+)", "attribute `{0}` not allowed on element `{1}`"),
     (r"Element (\S+) failed to validate attributes", "element `{0}` has a missing or invalid attribute"),
+    (r"Element (\S+) has extra content: text$", _EXTRA_TEXT + " `{0}` here"),
     (r"Element (\S+) has extra content: (\S+)", "element `{1}` not allowed in `{0}` here"),
     (r"Type (\S+) doesn't allow value '(.*)'", "value '{1}' is not a valid {0}"),
     (r"Error validating value '?(.+?)'?$", "invalid value '{0}'"),

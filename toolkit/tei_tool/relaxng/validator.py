@@ -24,6 +24,7 @@ from .patterns import (
 )
 
 _MAX_LISTED = 12
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 _ATTRIBUTE_SETS_LIMIT = 200_000  # remembered (state, attributes) pairs, most of them recurring
 _LEAF_RESULTS_LIMIT = 200_000  # remembered outcomes of elements without children
 
@@ -40,7 +41,9 @@ def _qname(tag: str, cache: dict) -> tuple[str, str]:
     return found
 
 
-def _expected_elements(p: Pattern) -> list[str]:
+def _expected_content(p: Pattern) -> tuple[list[str], list[str]]:
+    """The names of the elements that could come next, and in words what else could
+    (``any element``, ``text``)."""
     names: dict[str, None] = {}
     other: set[str] = set()
     for q in next_leaves(p):
@@ -51,18 +54,31 @@ def _expected_elements(p: Pattern) -> list[str]:
                 other.add("any element")
         elif q.kind in (TEXT, DATA, VALUE, LIST):
             other.add("text")
-    return sorted(names) + sorted(other)
+    return sorted(names), sorted(other)
 
 
-def _attribute_names(p: Pattern, required_only: bool) -> list[str]:
+def _attribute_names(p: Pattern, required_only: bool, el) -> list[str]:
+    """The attributes that could come next, as written on ``el`` (``xml:id``), in order of local name."""
     optional = (lambda choice: any(m.nullable for m in choice.members)) if required_only else None
     attributes = [q for q in next_leaves(p, whole_groups=True, prune=optional) if q.kind == ATTRIBUTE]
-    return sorted({local for q in attributes for _, local in nc_names(q.nc)})
+    names = {name for q in attributes for name in nc_names(q.nc)}
+    return [_prefixed(ns, local, el) for ns, local in sorted(names, key=lambda name: (name[1], name[0]))]
 
 
-def _listing(names: list[str]) -> str:
-    shown = ", ".join(f"`{n}`" for n in names[:_MAX_LISTED])
-    return shown + (", …" if len(names) > _MAX_LISTED else "")
+def _prefixed(ns: str, local: str, el) -> str:
+    """An attribute name with the prefix its namespace has (``xml``, or the one ``el`` declares)."""
+    if not ns:
+        return local
+    if ns == XML_NS:
+        return f"xml:{local}"
+    prefix = next((p for p, uri in el.nsmap.items() if uri == ns and p), None)
+    return f"{prefix}:{local}" if prefix else f"{{{ns}}}{local}"
+
+
+def _listing(names: list[str], other: list[str] = ()) -> str:
+    """Names in backticks (the first _MAX_LISTED), then in words what is not a name: "`a`, `b` or text"."""
+    shown = ", ".join(f"`{n}`" for n in names[:_MAX_LISTED]) + (", …" if len(names) > _MAX_LISTED else "")
+    return " or ".join(part for part in (shown, *other) if part)
 
 
 def _previous_in_document(node):
@@ -198,8 +214,8 @@ class Validation:
         opened = state.open_memo.get(qn) or d.start_tag_open(state, qn)
         if opened.kind != NOT_ALLOWED:
             return self.inside(el, opened)
-        expected = _expected_elements(state)
-        listing = f"; expected {_listing(expected)}" if expected else ""
+        names, other = _expected_content(state)
+        listing = f"; expected {_listing(names, other)}" if names or other else ""
         later = d.start_tag_open(d.relaxed(state), qn)
         if later.kind != NOT_ALLOWED:
             # Allowed further on: report, then carry on as if what was skipped had been there.
@@ -262,7 +278,7 @@ class Validation:
                 self._track_id(el, *id_attribute)
         closed = state.close_memo or d.start_tag_close(state)
         if closed.kind == NOT_ALLOWED:
-            missing = _attribute_names(state, required_only=True)
+            missing = _attribute_names(state, required_only=True, el=el)
             self.report(el, f"element `{self._display(el)}` missing required attribute"
                             + (f" {_listing(missing)}" if missing else "s"))
             closed = d.close_ignoring_missing_attributes(state)
@@ -303,25 +319,20 @@ class Validation:
         return state, tuple(ids), clean
 
     def _incomplete(self, el, content: Pattern) -> None:
-        expected = [n for n in _expected_elements(content) if n != "text"]
+        expected, _ = _expected_content(content)
         self.report(el, f"element `{self._display(el)}` incomplete"
                         + (f"; expected element {_listing(expected)}" if expected else ""))
 
     @staticmethod
     def _attribute_display(el, name: str, aqn) -> str:
-        if not name.startswith("{"):
-            return name
-        if aqn[0] == "http://www.w3.org/XML/1998/namespace":
-            return "xml:" + aqn[1]
-        prefix = next((p for p, uri in el.nsmap.items() if uri == aqn[0] and p), None)
-        return f"{prefix}:{aqn[1]}" if prefix else name
+        return _prefixed(*aqn, el) if name.startswith("{") else name
 
     def _attribute_error(self, el, name, aqn, value, state) -> None:
         shown = self._attribute_display(el, name, aqn)
         if self.d.attribute_leaves(state, aqn):
             self.report(el, f"value of attribute `{shown}` on element `{self._display(el)}` is invalid: {value!r}", attribute=shown)
         else:
-            expected = _attribute_names(state, required_only=False)
+            expected = _attribute_names(state, required_only=False, el=el)
             self.report(el, f"attribute `{shown}` not allowed on element `{self._display(el)}`"
                             + (f"; expected attribute {_listing(expected)}" if expected else ""),
                         attribute=shown)
@@ -428,6 +439,6 @@ class Validation:
         if self.d.text_leaves(content):
             self.report(el, f"character content of element `{self._display(el)}` invalid")
         else:
-            expected = [n for n in _expected_elements(content) if n != "text"]
+            expected, _ = _expected_content(content)
             self.report(el, "text not allowed here"
                             + (f"; expected element {_listing(expected)}" if expected else ""))

@@ -354,6 +354,30 @@ def test_broken_compact_schema_is_a_schema_error(tmp_path):
     assert result.exit_code == 2 and "broken.rnc" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("text, error", [
+    ("start = element TEI {\n", "broken.rnc:1:22: cannot read the compact-syntax schema: the schema ends before"),
+    ("start = element TEI { text }\n}\n", "broken.rnc:2:1: cannot read the compact-syntax schema: syntax error at '}'"),
+    ("start = element TEI { § }\n", "broken.rnc:1:23: cannot read the compact-syntax schema: unexpected character '§'"),
+    ("start = element TEI { foo }\n", "broken.rnc:0:0: cannot compile the RELAX NG schema: "),
+])
+def test_a_broken_compact_schema_is_located_in_the_compact_file(tmp_path, text, error):
+    broken = tmp_path / "broken.rnc"
+    broken.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--schema", str(broken), str(FIXTURES / "valid.0-error.xml")])
+    assert result.exit_code == 2 and result.output.startswith(f"Error: {tmp_path}/{error}"), result.output
+
+
+@pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (Debian package jing); --engine jing is optional")
+def test_jing_reads_compact_schemas_itself(tmp_path):
+    options = validate.Options(schema_settings=schemas.SchemaSettings(schema=FIXTURES / "mini-compact.rnc"), only=frozenset({"schema"}),
+                               engine="jing")
+    assert validate.validate_file(FIXTURES / "valid.0-error.xml", options) == []
+    wrong = tmp_path / "wrong.xml"
+    wrong.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><body/></TEI>')
+    [finding] = validate.validate_file(wrong, options)
+    assert finding.rule == "schema" and "body" in finding.message
+
+
 @pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (Debian package jing); --engine jing is optional")
 def test_jing_engine_gives_the_same_verdicts_as_the_default():
     for path, rule, count in [p.values for p in _named_fixtures() if p.values[1] == "schema" or p.values[1] == "error"]:

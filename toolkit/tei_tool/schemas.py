@@ -163,9 +163,27 @@ def _convert_compact(path: Path) -> etree._ElementTree:
         raise SchemaError(f"{path}: compact-syntax schemas need the rnc2rng package") from None
     try:
         text = rnc2rng.dumps(rnc2rng.load(str(path)))
-    except Exception as exc:  # rnc2rng raises bare Exceptions with a located message
-        raise SchemaError(f"{path}: cannot read the compact-syntax schema: {exc}") from None
+    except Exception as exc:  # rnc2rng's own errors, rply's, or a bare failure at the end of the input
+        where, reason = _compact_syntax_error(path, exc)
+        raise SchemaError(f"{where}: cannot read the compact-syntax schema: {reason}") from None
     return xmlsafe.parse_bytes(text.encode("utf-8"), str(path), base_url=path.resolve().as_uri())
+
+
+def _compact_syntax_error(path: Path, exc: Exception) -> tuple[str, str]:
+    """``file:line:col`` and what is wrong, for rnc2rng's failures, which each locate it their own way."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if hasattr(exc, "location") and hasattr(exc, "token"):  # rnc2rng's ParseError, 0-based
+        _, line, column = exc.location
+        return f"{path}:{line + 1}:{column + 1}", f"syntax error at {exc.token.value!r}"
+    if hasattr(exc, "getsourcepos"):  # rply's LexingError: where no token can start
+        index = exc.getsourcepos().idx
+        line = text.count("\n", 0, index) + 1
+        column = index - text.rfind("\n", 0, index)
+        return f"{path}:{line}:{column}", f"unexpected character {text[index:index + 1]!r}"
+    if isinstance(exc, AttributeError):  # rnc2rng's parser fails so when the input ends mid-pattern
+        lines = text.splitlines() or [""]
+        return f"{path}:{len(lines)}:{len(lines[-1]) + 1}", "the schema ends before its last pattern does (an unclosed brace, bracket or parenthesis?)"
+    return str(path), str(exc)
 
 
 # Schemas smaller than this compile in milliseconds as they are (ELTeC's take
@@ -273,7 +291,8 @@ def _compile(tree: etree._ElementTree, path: Path) -> etree.RelaxNG:
         return etree.RelaxNG(tree)
     except etree.RelaxNGParseError as exc:
         entry = exc.error_log.last_error if exc.error_log else None
-        where = f"{path}:{entry.line}:{entry.column or 1}" if entry else str(path)
+        # A compact schema was converted: lines of the conversion would mislead.
+        where = f"{path}:{entry.line}:{entry.column or 1}" if entry and path.suffix == ".rng" else f"{path}:0:0"
         raise SchemaError(f"{where}: cannot compile the RELAX NG schema: {entry.message if entry else exc}") from None
 
 
@@ -358,7 +377,8 @@ class JingSchema:
         self.path = path
 
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
-        result = subprocess.run([*self.command, str(self.path), str(document.path)], capture_output=True, text=True)
+        compact = ["-c"] if self.path.suffix == ".rnc" else []
+        result = subprocess.run([*self.command, *compact, str(self.path), str(document.path)], capture_output=True, text=True)
         for line in result.stdout.splitlines():
             match = _JING_LINE.match(line)
             if match is None:
@@ -389,7 +409,7 @@ def compile_relaxng(path: Path, engine: str = DEFAULT_ENGINE) -> CompiledSchema:
     """Compile a RELAX NG schema once per process with the chosen engine.
 
     The native engine reads the XML syntax; compact-syntax (``.rnc``)
-    schemas go to libxml2, which converts them.
+    schemas go to libxml2, which converts them, unless jing is chosen (it reads them itself).
     """
     if engine == "libxml2" or (engine == "native" and path.suffix == ".rnc"):
         return Libxml2Schema(path)

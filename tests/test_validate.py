@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -190,6 +193,26 @@ def test_json_and_github_formats():
     assert set(findings[0]) == {"file", "line", "column", "severity", "rule", "message"}
     github = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
     assert github.startswith("::error file=") and ",line=7,col=20,title=pointer::" in github
+
+
+def test_text_output_keeps_each_finding_on_one_line(tmp_path):
+    """A newline in a file name or an attribute value cannot start a forged finding line."""
+    document = tmp_path / "two\nlines.xml"
+    document.write_text((FIXTURES / "valid.0-error.xml").read_text().replace('when="1934-12-01"', 'when="1934&#10;::error::forged"'))
+    result = CliRunner().invoke(main, ["validate", "--schema", str(MINI_RNG), "--only", "pointers", str(document)])
+    *findings, summary = result.output.splitlines()
+    assert len(findings) == 1 and findings[0].startswith(f"{tmp_path}/two\\nlines.xml:7:")
+    assert "@when='1934\\n::error::forged' is not a valid ISO date" in findings[0]
+    assert summary.startswith("1 file checked")
+
+
+@pytest.mark.parametrize("output_format", report.FORMATS)
+def test_a_file_name_that_is_not_utf_8_is_shown_escaped_in_valid_utf_8(tmp_path, output_format):
+    (tmp_path / os.fsdecode(b"caf\xe9.xml")).write_bytes((FIXTURES / "dangling-ref.1-pointer.xml").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "tei_tool.cli", "validate", "--only", "pointers", "--format", output_format, str(tmp_path)],
+                          capture_output=True, timeout=120)
+    output = done.stdout.decode("utf-8")
+    assert done.returncode == 1 and f"{tmp_path}/caf\\xe9.xml" in (json.loads(output)[0]["file"] if output_format == "json" else output)
 
 
 def test_strict_turns_warnings_into_failure():

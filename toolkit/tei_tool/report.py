@@ -9,6 +9,7 @@ annotations). The summary line is shared.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -51,6 +52,31 @@ class Summary:
                 f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}{infos} in {self.seconds:.2f} s")
 
 
+# Characters that would split a finding over lines, and the lone surrogates that stand for the
+# bytes of a file name that is not UTF-8 (which no UTF-8 output may hold).
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match[0]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte Python could not decode from the file system
+        return f"\\x{code - 0xDC00:02x}"
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters and undecodable bytes as backslash escapes (``\\n``, ``\\xe9``)."""
+    return _CONTROL_OR_SURROGATE.sub(_escape, text)
+
+
+def _valid_unicode(text: str) -> str:
+    """``text`` with undecodable bytes as backslash escapes, so that it can be written as UTF-8."""
+    return _SURROGATE.sub(_escape, text)
+
+
 def _caret(finding: Finding, source_line: Callable[[str, int], str]) -> str:
     text = source_line(finding.file, finding.line).rstrip("\n")
     if not text or finding.column < 1:
@@ -74,10 +100,10 @@ def format_text(findings: Iterable[Finding], *, source_line: Callable[[str, int]
         shown[key] += 1
         if shown[key] > GROUP_AFTER:
             if shown[key] == counts[key]:
-                out.append(f"{finding.file}: {finding.severity.value}: [{finding.rule}] … and {counts[key] - GROUP_AFTER} more "
-                           f"like this (\"{finding.message[:60]}\")\n")
+                out.append(_one_line(f"{finding.file}: {finding.severity.value}: [{finding.rule}] … and {counts[key] - GROUP_AFTER} "
+                                    f"more like this (\"{finding.message[:60]}\")") + "\n")
             continue
-        out.append(f"{finding}\n")
+        out.append(f"{_one_line(str(finding))}\n")
         if source_line is not None:
             out.append(_caret(finding, source_line))
         if finding.hint and source_line is not None:
@@ -86,11 +112,13 @@ def format_text(findings: Iterable[Finding], *, source_line: Callable[[str, int]
 
 
 def format_json(findings: Iterable[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
+    rows = [{key: _valid_unicode(value) if isinstance(value, str) else value for key, value in f.as_dict().items()}
+            for f in findings]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
 def _escape_github(text: str, *, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = _valid_unicode(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 

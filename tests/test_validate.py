@@ -390,6 +390,28 @@ def test_a_broken_compact_schema_is_located_in_the_compact_file(tmp_path, text, 
     assert result.exit_code == 2 and result.output.startswith(f"Error: {tmp_path}/{error}"), result.output
 
 
+RNG_START = '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start>'
+
+
+@pytest.mark.parametrize("engine", ["native", "libxml2"])
+@pytest.mark.parametrize("schema, message", [
+    (f"{RNG_START}<element name=", r"schema\.rng:1:\d+: [^,]+$"),
+    ("\x00\x01binary", r"schema\.rng:1:1: [^:]+$"),
+    ("<root/>", r"schema\.rng:[01]:[01]: (?!.*:-1:)"),
+    (f'{RNG_START}<externalRef href="http://example.com/x.rng"/></start></grammar>', r"schema\.rng:[01]:[01]: .*http://example\.com/x\.rng"),
+])
+def test_a_broken_schema_is_named_once_with_its_position(tmp_path, engine, schema, message):
+    """The position once, in front (not again inside the message, nor as line -1), and web addresses unmangled."""
+    (tmp_path / "schema.rng").write_bytes(schema.encode())
+    document = tmp_path / "doc.xml"
+    document.write_text('<?xml-model href="schema.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n<TEI/>')
+    result = CliRunner().invoke(main, ["validate", "--engine", engine, "--only", "schema", str(document)])
+    [finding] = json.loads(CliRunner().invoke(main, ["validate", "--engine", engine, "--only", "schema", "--format", "json",
+                                                     str(document)]).stdout)
+    assert re.fullmatch(f"declared schema unusable: {re.escape(str(tmp_path))}/{message}.*", finding["message"]), finding["message"]
+    assert result.output.count("error:") == 1, result.output
+
+
 @pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (Debian package jing); --engine jing is optional")
 def test_jing_reads_compact_schemas_itself(tmp_path):
     options = validate.Options(schema_settings=schemas.SchemaSettings(schema=FIXTURES / "mini-compact.rnc"), only=frozenset({"schema"}),

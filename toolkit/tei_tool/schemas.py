@@ -153,7 +153,7 @@ def read_schema(path: Path) -> etree._ElementTree:
     try:
         return xmlsafe.load(path, xinclude=False).tree
     except xmlsafe.XMLInputError as exc:
-        raise SchemaError(str(exc).replace("[xml]", "[schema]")) from None
+        raise SchemaError(f"{exc.file}:{exc.line}:{exc.column}: {exc.message}") from None
 
 
 def _convert_compact(path: Path) -> etree._ElementTree:
@@ -290,9 +290,11 @@ def _compile(tree: etree._ElementTree, path: Path) -> etree.RelaxNG:
     try:
         return etree.RelaxNG(tree)
     except etree.RelaxNGParseError as exc:
-        entry = exc.error_log.last_error if exc.error_log else None
-        # A compact schema was converted: lines of the conversion would mislead.
-        where = f"{path}:{entry.line}:{entry.column or 1}" if entry and path.suffix == ".rng" else f"{path}:0:0"
+        # The first error is the cause (the rest are its echoes); libxml2 gives it line 0 or -1
+        # when it is not in this file, and a converted compact schema's lines would mislead.
+        entry = exc.error_log[0] if exc.error_log else None
+        located = entry is not None and entry.line > 0 and path.suffix == ".rng"
+        where = f"{path}:{entry.line}:{entry.column or 1}" if located else f"{path}:0:0"
         raise SchemaError(f"{where}: cannot compile the RELAX NG schema: {entry.message if entry else exc}") from None
 
 
@@ -305,7 +307,7 @@ def _schema_files(path: Path) -> list[Path]:
         if current in seen or not current.is_file():
             continue
         seen[current] = None
-        for node in xmlsafe.load(current, xinclude=False).tree.iter(f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
+        for node in read_schema(current).iter(f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
             if node.get("href"):
                 todo.append(_local_path(node.get("href"), current))
     return list(seen)

@@ -120,7 +120,8 @@ class _Loader:
             raise _error(el, f"cannot read schema {path}: {exc}", file=str(path)) from None
         except etree.XMLSyntaxError as exc:
             line, col = exc.position if exc.position else (0, 0)
-            raise SchemaError(f"{path}:{line}:{col}: {exc.msg}") from None
+            message = re.sub(r",? line \d+, column \d+$", "", exc.msg)  # the position is said once, in front
+            raise SchemaError(f"{path}:{line}:{col}: {message}") from None
         self.files.append(path.resolve())
         root = doc.getroot()
         root.set(_SOURCE, str(path))
@@ -248,6 +249,9 @@ class _Loader:
         if "#" in href:
             raise _error(el, "href must not have a fragment identifier")
         el.set("href", urljoin(el.base or "", href))
+        scheme = urlparse(el.get("href")).scheme
+        if len(scheme) > 1 and scheme != "file":  # one letter is a Windows drive
+            raise _error(el, f"{_local(el)} of {el.get('href')}: remote schemas are never fetched (use a local copy)")
 
     def _external_ref(self, el, ns: str) -> None:
         root = self.load(Path(_url_to_path(el.get("href"))), ns, el)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from tei_tool import parallel, pointers, report, schemas, validate
 from tei_tool.cli import main
 from tei_tool.errors import InputNotFound, XMLInputError
-from tei_tool.findings import Severity
+from tei_tool.findings import Finding, Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 MINI_RNG = FIXTURES / "mini.rng"
@@ -465,16 +465,25 @@ def test_a_problem_the_edition_rules_restate_is_reported_once_by_the_built_in_ch
     assert any("[entity-references/mention-has-ref]" in line for line in lines)
 
 
-def test_a_schema_error_at_the_place_of_a_bad_date_is_kept_unless_it_is_about_the_date(tmp_path):
-    """In a UTF-16 file all findings on a line may share a column; only the schema's
-    complaint about the date value gives way to the date check's."""
+@pytest.mark.parametrize("engine", ["native", "libxml2"])
+def test_a_utf_16_file_gets_its_schema_errors_at_their_columns(tmp_path, engine):
     text = (FIXTURES / "valid.0-error.xml").read_text().replace('encoding="UTF-8"', 'encoding="UTF-16"')
     utf16 = tmp_path / "utf16.xml"
     utf16.write_text(text.replace('<date when="1934-12-01">', '<foo/> <date when="1934-13-45">'), encoding="utf-16")
-    findings = validate.validate_file(utf16, LOCAL_CHECKS)
-    assert [f.rule for f in findings if "1934-13-45" in f.message or "`when`" in f.message] == ["date"]
-    [unknown] = [f for f in findings if f.rule == "schema"]
-    assert "element `foo` not allowed" in unknown.message
+    findings = validate.validate_file(utf16, dataclasses.replace(LOCAL_CHECKS, engine=engine))
+    line = utf16.read_text(encoding="utf-16").splitlines()[6]
+    assert [(f.rule, f.line, line[f.column - 1:][:10]) for f in findings if f.rule in ("schema", "date")] == [
+        ("schema", 7, "<foo/> <da"), ("date", 7, 'when="1934')]
+
+
+def test_a_schema_error_where_a_bad_date_is_is_kept_unless_it_is_about_the_date():
+    """Findings may share a position (a column that could not be found is 1): only the
+    schema's complaint about the date value gives way to the date check's."""
+    date = Finding("a.xml", 7, 1, Severity.ERROR, "date", "@when='1934-13-45' is not a valid ISO date (expected YYYY)")
+    native = Finding("a.xml", 7, 1, Severity.ERROR, "schema", "value of attribute `when` on element `date` is invalid: '1934-13-45'")
+    jing = Finding("a.xml", 7, 1, Severity.ERROR, "schema", 'value of attribute "when" is invalid; must be an ISO date')
+    unknown = Finding("a.xml", 7, 1, Severity.ERROR, "schema", "element `foo` not allowed anywhere; expected `date` or text")
+    assert validate._without_restatements([date, native, jing, unknown]) == [date, unknown]
 
 
 def test_only_schema_still_reports_the_date_value_the_date_check_explains():

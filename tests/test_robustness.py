@@ -276,3 +276,18 @@ def test_files_in_any_encoding_get_their_source_lines_and_columns(tmp_path, enco
     [finding] = [f for f in validate.validate_file(source, validate.Options(only=frozenset({"pointers"})))
                  if f.rule == "pointer"]
     assert (finding.line, finding.column) == (3, 31)  # the @ref
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_a_file_that_cannot_be_read_is_an_io_error_and_the_others_are_still_checked(tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    os.mkfifo(tmp_path / "pipe.xml")  # reading it would wait for a writer for ever
+    result = CliRunner().invoke(main, ["validate", "--only", "pointers", str(tmp_path / "pipe.xml"), str(SOURCES[0])])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'pipe.xml'}:0:0: error: [io] is not a regular file" in result.stdout
+    assert "2 files checked: 1 valid, 1 invalid" in result.stdout
+    built = CliRunner().invoke(main, ["build", str(tmp_path / "pipe.xml"), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 2 and "[io] is not a regular file" in built.stderr

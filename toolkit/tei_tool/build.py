@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import export, html, pdf, validate
 from .atomic import atomic_directory
-from .errors import TeiToolError
+from .errors import TeiToolError, UnreadableInput
 from .findings import Finding
 
 
@@ -62,6 +62,8 @@ def build(source: Path, out_dir: Path, force: bool = False, progress: Callable[[
 
     findings: list[Finding] = []
     run("validate", "", lambda: findings.extend(validate.validate_file(source)))
+    if unreadable := next((f for f in findings if f.rule == UnreadableInput.rule), None):
+        raise UnreadableInput(unreadable.file, unreadable.line, unreadable.column, unreadable.message)
     if any(f.is_error for f in findings):
         raise InvalidEdition(source, findings)
     result.warnings = findings

@@ -116,7 +116,7 @@ def validate_command(paths, schema, schematron_files, map_schema, authorities, o
         click.echo(report.format_github(collected), nl=False)
     click.echo(summary.line(), err=output_format == "json")
     failed = summary.invalid or (strict and summary.warnings)
-    sys.exit(ExitStatus.INVALID if failed else ExitStatus.OK)
+    sys.exit(ExitStatus.USAGE_OR_IO if summary.unreadable else ExitStatus.INVALID if failed else ExitStatus.OK)
 
 
 def _progress(results, total: int):
@@ -133,6 +133,8 @@ def _findings_text(findings) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _lines_of(file: str) -> tuple[str, ...]:
+    if not os.path.isfile(file):  # a pipe would block
+        return ()
     try:
         return tuple(xmlsafe.decode_source(Path(file).read_bytes()).splitlines())
     except OSError:

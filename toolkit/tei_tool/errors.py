@@ -27,9 +27,17 @@ class XMLInputError(TeiToolError, ValueError):
     Carries the location so the message reads ``file:line:col: message``.
     """
 
+    rule = "xml"
+
     def __init__(self, file: str, line: int, column: int, message: str):
         self.file, self.line, self.column, self.message = file, line, column, message
-        super().__init__(f"{file}:{line}:{column}: error: [xml] {message}")
+        super().__init__(f"{file}:{line}:{column}: error: [{self.rule}] {message}")
+
+
+class UnreadableInput(XMLInputError):
+    """A file cannot be read at all (a directory, a pipe, no permission): an I/O error, not bad XML."""
+
+    rule = "io"
 
 
 class SchemaError(TeiToolError, ValueError):

@@ -44,6 +44,8 @@ def markup_count(path) -> int:
     """How many ``<`` the file holds: a cheap measure of how much checking it needs,
     which grows with the number of elements more than with the number of bytes."""
     count = 0
+    if not os.path.isfile(path):  # a pipe would block; it is reported when checked
+        return count
     try:
         with open(path, "rb") as stream:
             while chunk := stream.read(1 << 20):

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from .errors import UnreadableInput
 from .findings import Finding, Severity
 from .validate import FileResult
 
@@ -30,6 +31,7 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    unreadable: int = 0  # files that could not be read at all (an I/O error, exit status 2)
     seconds: float = 0.0
 
     @property
@@ -42,6 +44,7 @@ class Summary:
         self.errors += sum(f.is_error for f in result.findings)
         self.warnings += sum(f.severity is Severity.WARNING for f in result.findings)
         self.infos += sum(f.severity is Severity.INFO for f in result.findings)
+        self.unreadable += any(f.rule == UnreadableInput.rule for f in result.findings)
 
     def line(self) -> str:
         def plural(n: int, word: str) -> str:

@@ -159,7 +159,7 @@ def validate_file(path: str | Path, options: Options = Options()) -> list[Findin
     try:
         document = xmlsafe.load(path)
     except XMLInputError as exc:
-        return [Finding(exc.file, exc.line, exc.column, Severity.ERROR, "xml", exc.message)]
+        return [Finding(exc.file, exc.line, exc.column, Severity.ERROR, exc.rule, exc.message)]
     return check_document(document, options)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from .errors import XMLInputError
+from .errors import UnreadableInput, XMLInputError
 from .findings import Finding, Severity
 
 XI_NS = "http://www.w3.org/2001/XInclude"
@@ -297,12 +298,7 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
     """
     path = Path(path)
     name = display_name or str(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise XMLInputError(name, 0, 0, "is a directory, not a file") from None
-    except OSError as exc:
-        raise XMLInputError(name, 0, 0, f"cannot read: {exc.strerror or exc}") from None
+    data = _read_regular_file(path, name)
     tree = parse_bytes(data, name, base_url=path.resolve().as_uri())
     load_findings: list[Finding] = []
     included_from: dict[etree._Element, str] = {}
@@ -313,6 +309,19 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
 
 
 _MARK = "tei-tool-xinclude"
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of ``path``; a directory, pipe or device is refused before it is opened (a pipe would block)."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableInput(name, 0, 0, "is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise UnreadableInput(name, 0, 0, "is not a regular file (a pipe or device), so it is not read")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(name, 0, 0, f"cannot read: {exc.strerror or exc}") from None
 
 
 def _display_path(path: Path) -> str:

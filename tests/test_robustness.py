@@ -21,6 +21,7 @@ from tei_tool.errors import TeiToolError
 HERE = Path(__file__).resolve().parent
 SOURCES = [HERE / "fixtures" / "html-edition.xml", HERE / "fixtures" / "word-tagged.xml", HERE / "fixtures" / "hostile-html.xml"]
 TEI = "{http://www.tei-c.org/ns/1.0}"
+TEI_ALL = HERE.parent.parent / "shared" / "corpus" / "schemas" / "tei_all.rng"
 XML = "{http://www.w3.org/XML/1998/namespace}"
 NAMES = ["persName", "placeName", "orgName", "date", "quote", "note", "p", "div", "choice", "sic", "corr", "w", "pc",
          "ref", "ptr", "lg", "l", "list", "item", "table", "row", "cell", "person", "place", "listPerson", "head",
@@ -291,3 +292,17 @@ def test_a_file_that_cannot_be_read_is_an_io_error_and_the_others_are_still_chec
     assert "2 files checked: 1 valid, 1 invalid" in result.stdout
     built = CliRunner().invoke(main, ["build", str(tmp_path / "pipe.xml"), "-o", str(tmp_path / "out")])
     assert built.exit_code == 2 and "[io] is not a regular file" in built.stderr
+
+
+@pytest.mark.skipif(not TEI_ALL.exists(), reason="needs tei_all.rng from ../shared/corpus/schemas")
+def test_a_damaged_cache_of_the_libxml2_engine_is_built_again(tmp_path, monkeypatch):
+    from tei_tool import schemas
+
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    options = validate.Options(only=frozenset({"schema"}), engine="libxml2",
+                               schema_settings=schemas.SchemaSettings(schema=TEI_ALL))
+    before = validate.validate_file(SOURCES[0], options)
+    for entry in (tmp_path / "cache").rglob("*.rng"):
+        entry.write_bytes(b"")
+    schemas.compile_relaxng.cache_clear()
+    assert validate.validate_file(SOURCES[0], options) == before

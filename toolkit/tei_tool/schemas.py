@@ -225,8 +225,8 @@ class Libxml2Schema:
 
         names = "\n".join(sorted(f"{ns} {local}" for ns, local in elements))
         kind = f"pruned-{hashlib.sha256(names.encode()).hexdigest()[:32]}.rng"
-        data = cached(self.path, kind, lambda: (etree.tostring(prune(self._simplified, elements)), _schema_files(self.path)))
-        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(huge_tree=True)))
+        return cached(self.path, kind, lambda: (etree.tostring(prune(self._simplified, elements)), _schema_files(self.path)),
+                      lambda data: etree.ElementTree(etree.fromstring(data, etree.XMLParser(huge_tree=True))))
 
     def _compiled_for(self, tree: etree._ElementTree) -> tuple[etree.RelaxNG, bool]:
         """The compiled schema for this document, and whether any root element remains possible."""

@@ -306,3 +306,24 @@ def test_a_damaged_cache_of_the_libxml2_engine_is_built_again(tmp_path, monkeypa
         entry.write_bytes(b"")
     schemas.compile_relaxng.cache_clear()
     assert validate.validate_file(SOURCES[0], options) == before
+
+
+def test_a_file_reached_twice_is_checked_once(tmp_path, monkeypatch):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes(SOURCES[0].read_bytes())
+    monkeypatch.chdir(tmp_path)
+    found = validate.expand_paths(["letters/a.xml", str(folder / "a.xml"), "./letters/a.xml", "letters", "letters/*.xml"])
+    assert found == [Path("letters/a.xml")]
+
+
+def test_an_error_naming_a_strange_file_stays_on_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    strange = tmp_path / "a\nError: forged.xml"
+    strange.write_text("<TEI", encoding="utf-8")
+    result = CliRunner().invoke(main, ["html", str(strange), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "a\\nError: forged.xml" in result.stderr

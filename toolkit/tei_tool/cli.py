@@ -29,7 +29,7 @@ class _Group(click.Group):
                 raise OutputError("standard output is closed")
             return super().invoke(ctx)
         except TeiToolError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {report.one_line(str(exc))}", err=True)
             ctx.exit(ExitStatus.USAGE_OR_IO)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

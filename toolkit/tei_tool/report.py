@@ -70,7 +70,7 @@ def _escape(match: re.Match) -> str:
     return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """``text`` with control characters and undecodable bytes as backslash escapes (``\\n``, ``\\xe9``)."""
     return _CONTROL_OR_SURROGATE.sub(_escape, text)
 
@@ -103,10 +103,10 @@ def format_text(findings: Iterable[Finding], *, source_line: Callable[[str, int]
         shown[key] += 1
         if shown[key] > GROUP_AFTER:
             if shown[key] == counts[key]:
-                out.append(_one_line(f"{finding.file}: {finding.severity.value}: [{finding.rule}] … and {counts[key] - GROUP_AFTER} "
+                out.append(one_line(f"{finding.file}: {finding.severity.value}: [{finding.rule}] … and {counts[key] - GROUP_AFTER} "
                                     f"more like this (\"{finding.message[:60]}\")") + "\n")
             continue
-        out.append(f"{_one_line(str(finding))}\n")
+        out.append(f"{one_line(str(finding))}\n")
         if source_line is not None:
             out.append(_caret(finding, source_line))
         if finding.hint and source_line is not None:

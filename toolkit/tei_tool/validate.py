@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -56,9 +57,12 @@ class FileResult:
 def expand_paths(arguments: Iterable[str | Path]) -> list[Path]:
     """Files as given, directories searched recursively for ``*.xml``, globs expanded.
 
-    Raises :class:`InputNotFound` naming the first argument that matches nothing.
+    A file reached twice (``x.xml ./x.xml``, or given and inside a given
+    directory) is checked once. Raises :class:`InputNotFound` naming the
+    first argument that matches nothing.
     """
     found: list[Path] = []
+    seen: set[str] = set()
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
@@ -71,7 +75,10 @@ def expand_paths(arguments: Iterable[str | Path]) -> list[Path]:
             raise InputNotFound(f"{argument}: no such file or directory")
         if not matches:
             raise InputNotFound(f"{argument}: no XML files found")
-        found.extend(m for m in matches if m not in found)
+        for match in matches:
+            if (key := os.path.realpath(match)) not in seen:
+                seen.add(key)
+                found.append(match)
     return found
 
 

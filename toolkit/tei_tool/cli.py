@@ -77,9 +77,9 @@ def _schema_mapping(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
               help="Run only this check (repeatable); by default all run.")
 @click.option("--format", "output_format", type=click.Choice(report.FORMATS), default="text", show_default=True,
               help="Output: text lines, a JSON array of findings, or GitHub Actions annotations.")
-@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1); an info never fails.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Files checked in parallel (default: the number of CPUs).")
+              help="Files checked in parallel (default and at most: the number of CPUs).")
 @click.option("--engine", type=click.Choice(schemas.ENGINES), default=schemas.DEFAULT_ENGINE, show_default=True,
               help="RELAX NG engine: tei-tool's own (native), libxml2 (through lxml), or jing (needs Java and jing).")
 def validate_command(paths, schema, schematron_files, map_schema, authorities, only, output_format, strict, jobs, engine):

@@ -327,3 +327,12 @@ def test_an_error_naming_a_strange_file_stays_on_one_line(tmp_path):
     result = CliRunner().invoke(main, ["html", str(strange), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "a\\nError: forged.xml" in result.stderr
+
+
+def test_a_pointer_into_a_file_that_is_not_xml_is_reported(tmp_path):
+    (tmp_path / "broken.xml").write_text("<TEI", encoding="utf-8")
+    source = tmp_path / "doc.xml"
+    source.write_bytes(edition('<p><persName ref="broken.xml#a">A</persName></p>'))
+    [finding] = validate.validate_file(source, validate.Options(only=frozenset({"pointers"})))
+    assert finding.rule == "pointer" and finding.is_error
+    assert f"points into 'broken.xml', which cannot be read as XML ({tmp_path / 'broken.xml'}:1:" in finding.message

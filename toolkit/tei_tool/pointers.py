@@ -48,10 +48,9 @@ class Authorities:
                 self._ids_by_file[key] = exc
         return self._ids_by_file[key]
 
-    def ids_in(self, path: Path) -> frozenset[str] | None:
-        """The xml:ids of a file a pointer names, or None when it cannot be read as XML."""
-        found = self._ids(path)
-        return None if isinstance(found, XMLInputError) else found
+    def ids_in(self, path: Path) -> frozenset[str] | XMLInputError:
+        """The xml:ids of a file a pointer names, or why it cannot be read as XML."""
+        return self._ids(path)
 
     def authority_ids(self) -> frozenset[str]:
         """The xml:ids of all authority files.
@@ -147,7 +146,9 @@ def _unresolved(token: str, document: xmlsafe.Document, known_ids: frozenset[str
         return f"points into '{parsed.path}', which does not exist (looked for {target})"
     if parsed.fragment and target.suffix.lower() == ".xml":
         ids = authorities.ids_in(target)
-        if ids is not None and parsed.fragment not in ids:
+        if isinstance(ids, XMLInputError):
+            return f"points into '{parsed.path}', which cannot be read as XML ({ids.file}:{ids.line}:{ids.column}: {ids.message})"
+        if parsed.fragment not in ids:
             return f"points to '{token}', but {parsed.path} has no element with xml:id '{parsed.fragment}'"
     return None
 

@@ -586,6 +586,71 @@ def test_deleted_text_belongs_to_the_diplomatic_view_and_no_reading_context(tmp_
     assert css.index(struck[-1]) > css.index(".view-diplomatic .only-diplomatic")
 
 
+APPARATUS_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="la"><teiHeader><fileDesc><titleStmt><title>Aeneis</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><listWit><witness xml:id="M"><abbr type="siglum">M</abbr> Codex Mediceus</witness>
+<witness xml:id="P" n="P">Codex Palatinus</witness></listWit>
+<listPerson><person xml:id="bentley"><persName>Richard Bentley</persName></person></listPerson></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Arma virumque <app><lem wit="#M">cano</lem><rdg wit="#P #X">canto</rdg><rdg resp="#bentley"/></app> Troiae
+qui <app><rdg wit="#P" source="#servius">primus</rdg><rdg wit="#M">primis</rdg><note>Servius reads primus.</note></app> ab oris.</p>
+<listBibl><bibl xml:id="servius">Servius, In Vergilii Aeneidem</bibl></listBibl></body></text></TEI>"""
+
+
+def apparatus_calls(index: etree._Element) -> list[tuple[str, str]]:
+    """(call, entry text) for each apparatus call of the text: the entry its link and its popover card lead to."""
+    calls = []
+    for link in index.xpath("//article//sup[contains(@class, 'apparatus-ref')]/a"):
+        [entry] = index.xpath("//section[@class = 'apparatus']//li[@id = $id]", id=link.get("href")[1:])
+        [card] = index.xpath("//*[@id = $id]", id=link.get("data-card"))
+        assert card.getparent() is entry and entry.xpath("a[@class = 'note-back']/@href") == ["#" + link.get("id")]
+        calls.append((link.text, " ".join(card.text_content().split())))
+    return calls
+
+
+def test_an_apparatus_entry_reads_its_lemma_and_calls_its_readings_with_their_witnesses(tmp_path):
+    """The text reads the lemma (or the first reading); a lettered call leads to the entry, which gives every
+    reading with its witnesses named by their siglum (a pointer to no witness without its '#'), resp and source."""
+    source = tmp_path / "aeneis.xml"
+    source.write_text(APPARATUS_TEI, encoding="utf-8")
+    document = xmlsafe.load(source)
+    pages = parse_site(html.render_pages(document))
+    index = pages["index.html"]
+    [paragraph] = index.xpath("//article//p")
+    assert " ".join("".join(paragraph.xpath(".//text()[not(ancestor::sup or ancestor::a[@class = 'permalink'])]")).split()) == \
+        "Arma virumque cano Troiae qui primus ab oris."
+    assert apparatus_calls(index) == [("a", "cano M] canto P X; omitted (Richard Bentley)"),
+                                      ("b", "primus P (Servius, In Vergilii Aeneidem)] primis M")]
+    assert index.xpath("//section[@class = 'apparatus']//span[@class = 'witness' and . = 'M']/@title") == ["Codex Mediceus"] * 2
+    assert [link.text for link in paragraph.xpath(".//sup/a")] == ["a", "b", "1"], "the entry's note is called after it"
+    assert index.xpath("//section[@class = 'apparatus']/ol/@type") == ["a"]
+    assert_every_word_kept(document, pages)
+
+
+def test_a_choice_among_alternatives_reads_one_and_offers_the_others(tmp_path):
+    """Two readings of an unclear letter or two segmentations: the text reads the first (as the registers'
+    snippets do), the other is in the apparatus; a correction keeps its diplomatic form instead."""
+    pages = tiny_site(tmp_path, '<p><persName ref="#clara">Clara</persName> las <choice><unclear>C</unclear><unclear>G</unclear></choice>aius'
+                                ' <choice><seg>in de</seg><seg>inde</seg></choice> <choice><sic>teh</sic><corr>the</corr></choice> Ende.</p>')
+    index = pages["index.html"]
+    [paragraph] = index.xpath("//article//p")
+    reading_view = paragraph.xpath(".//text()[not(ancestor::sup or ancestor::a[@class = 'permalink']"
+                                   " or ancestor::*[contains(@class, 'only-diplomatic')])]")
+    assert " ".join("".join(reading_view).split()) == "Clara las Caius in de the Ende."
+    assert apparatus_calls(index) == [("a", "C] or G"), ("b", "in de] or inde")]
+    [snippet] = pages["persons.html"].xpath("//a[@class = 'occurrence']")
+    assert " ".join(snippet.text_content().split()) == "Clara las Caius in de the Ende."
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+def test_corpus_apparatus_of_notes_only_stays_in_place():
+    """ISicily keeps its apparatus apart from the text (listApp) and its entries hold a note only: the note is
+    called where the entry stands, and no apparatus call or list is made for it."""
+    index = parse_site(html.render_pages(xmlsafe.load(CORPUS / "isicily" / "inscriptions" / "ISic000425.xml")))["index.html"]
+    [entry] = index.xpath("//article//*[contains(@class, 'tei-listApp')]/*[contains(@class, 'tei-app')]")
+    [call] = entry.xpath(".//sup[@class = 'note-ref']/a")
+    assert "Text from CIL" in index.xpath("string(//section[@class = 'endnotes']//li[@id = $id])", id=call.get("href")[1:])
+    assert not index.xpath("//section[@class = 'apparatus'] | //sup[contains(@class, 'apparatus-ref')]")
+
+
 def test_notes_in_the_header_title_and_an_image_description(tmp_path):
     """A note in the title is not part of the page title; a note in an image description gets its call, so its
     endnote's back-link leads somewhere."""

@@ -98,3 +98,28 @@ def test_readable_without_javascript(browser, site):
     assert not page.locator("#view-controls").is_visible()
     assert page.locator(".tei-sic").is_visible() and page.locator(".tei-corr").is_visible()
     context.close()
+
+
+def test_apparatus_call_shows_its_entry_on_focus(browser, tmp_path):
+    """The call of an apparatus entry is a link: keyboard focus shows the entry in the popover (its ids left
+    out, so none is in the page twice), Escape hides it, following it leads to the entry in the apparatus."""
+    source = tmp_path / "aeneis.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="la"><teiHeader><fileDesc><titleStmt><title>Aeneis</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><listWit><witness xml:id="M" n="M">Codex Mediceus</witness></listWit></sourceDesc>
+</fileDesc></teiHeader><text><body><p>Arma virumque <app><lem>cano</lem><rdg wit="#M">canto<note>sic</note></rdg></app> Troiae.</p></body></text></TEI>""",
+                      encoding="utf-8")
+    html.build_site(source, tmp_path / "site")
+    context, page, problems = open_page(browser, (tmp_path / "site" / "index.html").as_uri())
+    call = page.locator("article sup.apparatus-ref a")
+    assert call.inner_text() == "a" and " ".join(page.locator("article").inner_text().split()) == "¶ Arma virumque canoa Troiae."
+    call.focus()
+    popover = page.locator("#entity-popover")
+    assert popover.is_visible() and " ".join(popover.inner_text().split()) == "cano] canto1 M"
+    assert page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"
+                         ".filter((id, i, ids) => ids.indexOf(id) !== i)") == []
+    page.keyboard.press("Escape")
+    assert not popover.is_visible()
+    call.click()
+    assert page.url.endswith("#apparatus-1") and page.locator("#apparatus-1").is_visible()
+    assert problems == []
+    context.close()

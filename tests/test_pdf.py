@@ -450,8 +450,26 @@ def test_notes_of_an_apparatus_entry_and_of_left_out_text_are_footnotes(tmp_path
     page = print_html(tiny_book(tmp_path, '<p><app><lem>lectio</lem><rdg wit="#A">varia<note>lectio difficilior</note></rdg>'
                                           '<note>Text from CIL</note></app> <del>a Latinis<note>secl. Friedrich</note></del>'
                                           ' <fw>12<note>Kolumnentitel</note></fw> ceteri.</p>'))
-    assert footnotes(page) == ["varia [lectio difficilior] A", "Text from CIL", "secl. Friedrich", "Kolumnentitel"]
-    assert " ".join(page.find(".//main//p").text_content().split()).startswith("lectiovaria")
+    assert footnotes(page) == ["lectio] varia [lectio difficilior] A", "Text from CIL", "secl. Friedrich", "Kolumnentitel"]
+    assert " ".join(page.find(".//main//p").text_content().split()).startswith("lectiolectio] varia")
+
+
+def test_apparatus_footnotes_name_witnesses_and_a_choice_its_alternatives(tmp_path):
+    """The text prints the lemma (or the first reading, or a choice's first alternative); the footnote gives the
+    entry as the HTML edition does: witnesses by their siglum, responsibility and source in brackets."""
+    source = tmp_path / "aeneis.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="la"><teiHeader><fileDesc><titleStmt><title>Aeneis</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><listWit><witness xml:id="M"><abbr type="siglum">M</abbr> Codex Mediceus</witness>
+<witness xml:id="P" n="P">Codex Palatinus</witness></listWit>
+<listPerson><person xml:id="bentley"><persName>Richard Bentley</persName></person></listPerson></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Arma virumque <app><lem wit="#M">cano</lem><rdg wit="#P #X">canto</rdg><rdg resp="#bentley"/></app> Troiae
+qui <app><rdg wit="#P">primus</rdg><rdg wit="#M">primis</rdg></app> ab oris <choice><unclear>C</unclear><unclear>G</unclear></choice>aius.</p>
+</body></text></TEI>""", encoding="utf-8")
+    page = print_html(source)
+    paragraph = page.find(".//main//p")
+    assert " ".join("".join(paragraph.xpath(".//text()[not(ancestor::span[@class = 'footnote'])]")).split()) == \
+        "Arma virumque cano Troiae qui primus ab oris Caius."
+    assert footnotes(page) == ["cano M] canto P X; omitted (Richard Bentley)", "primus P] primis M", "C] or G"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus ../shared/corpus is not available")

@@ -264,6 +264,30 @@
     <xsl:sequence select="$app ! (tei:lem, tei:rdg)[1]"/>
   </xsl:function>
 
+  <!-- The children of a choice that are neither its reading nor a diplomatic form (sic, orig, abbr): other
+       readings of the passage (a letter read two ways, two segmentations), which outputs give on demand. -->
+  <xsl:function name="tt:choice-alternatives" as="element()*">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="$choice/* except ($choice/(tei:sic | tei:orig | tei:abbr), tt:choice-reading($choice))"/>
+  </xsl:function>
+
+  <!-- How an apparatus names what a pointer leads to: a witness of the document by its siglum (else its
+       name), any other element by its name; a pointer leading nowhere in the document by what follows its '#'. -->
+  <xsl:function name="tt:attestation-label" as="xs:string">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:variable name="target" as="element()?" select="tt:targets($pointer, $context)[1]"/>
+    <xsl:sequence select="if ($target/self::tei:witness) then tt:witness-siglum($target)
+      else if ($target) then tt:truncate(tt:entity-name($target), 60, false())
+      else (replace($pointer, '^.*#', '')[.], $pointer)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:witness-siglum" as="xs:string">
+    <xsl:param name="witness" as="element(tei:witness)"/>
+    <xsl:sequence select="(($witness/(tei:abbr[@type = 'siglum'], tei:idno[@type = 'siglum']))[1] ! tt:reading-text(.),
+      normalize-space($witness/@n), tt:truncate(tt:reading-text($witness), 60, false()), string($witness/@xml:id))[.][1]"/>
+  </xsl:function>
+
   <!-- Up to $length characters at the end (or start) of a whitespace-normalised text, cut at a word boundary. -->
   <xsl:function name="tt:truncate" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
@@ -644,6 +668,78 @@
         <xsl:attribute name="title" select="tt:date-label(.)"/>
       </xsl:if>
       <xsl:apply-templates mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!--
+    An apparatus entry, and a choice among alternative readings: the reading the text shows, "]", then the
+    other readings, each followed by who attests it ("cano A] canto B; cantu C (Bentley)", an empty reading
+    "omitted"; a choice's alternatives after "or"), then whatever else the entry holds but its notes (a
+    witness detail, a group of readings), which the caller renders. With $reading-shown the text around
+    shows the reading already, and the entry names it as plain text (no id, no note call twice).
+  -->
+  <xsl:template name="tt:apparatus-entry" as="node()*">
+    <xsl:param name="reading-shown" as="xs:boolean"/>
+    <xsl:variable name="reading" as="element()?" select="if (self::tei:app) then tt:app-reading(.) else tt:choice-reading(.)"/>
+    <span class="lemma">
+      <xsl:choose>
+        <xsl:when test="$reading-shown"><xsl:value-of select="$reading ! tt:truncate(tt:reading-text(.), 80, false())"/></xsl:when>
+        <xsl:otherwise><xsl:apply-templates select="$reading" mode="tt:body"/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:for-each select="$reading">
+        <xsl:call-template name="tt:reading-attribution"/>
+      </xsl:for-each>
+    </span>
+    <xsl:text>] </xsl:text>
+    <xsl:if test="self::tei:choice">or </xsl:if>
+    <xsl:for-each select="if (self::tei:app) then (tei:lem | tei:rdg) except $reading else tt:choice-alternatives(.)">
+      <xsl:if test="position() gt 1">; </xsl:if>
+      <span class="variant">
+        <xsl:apply-templates select="." mode="tt:body"/>
+        <xsl:if test="not(node())"><i>omitted</i></xsl:if>
+        <xsl:call-template name="tt:reading-attribution"/>
+      </span>
+    </xsl:for-each>
+    <xsl:apply-templates select="self::tei:app/(* except (tei:lem, tei:rdg, tei:note))" mode="tt:body"/>
+  </xsl:template>
+
+  <!-- Who attests the reading being rendered: its witnesses (@wit), then in brackets who is responsible for it
+       and its source (@resp, @source), each named by tt:attestation-label. -->
+  <xsl:template name="tt:reading-attribution" as="node()*">
+    <xsl:variable name="reading" as="element()" select="."/>
+    <xsl:for-each select="tokenize(normalize-space(@wit))">
+      <xsl:variable name="witness" as="element()?" select="tt:targets(., $reading)[self::tei:witness][1]"/>
+      <xsl:variable name="label" as="xs:string" select="tt:attestation-label(., $reading)"/>
+      <xsl:variable name="name" as="xs:string?"
+        select="$witness ! tt:truncate(tt:reading-text(node() except (tei:abbr | tei:idno)[@type = 'siglum']), 200, false())[.][. ne $label]"/>
+      <xsl:text> </xsl:text>
+      <span class="witness">
+        <xsl:if test="$name">
+          <xsl:attribute name="title" select="$name"/>
+        </xsl:if>
+        <xsl:value-of select="$label"/>
+      </span>
+    </xsl:for-each>
+    <xsl:variable name="authorities" as="xs:string*" select="tokenize(normalize-space(string-join((@resp, @source), ' '))) ! tt:attestation-label(., $reading)"/>
+    <xsl:if test="exists($authorities)">
+      <xsl:text> </xsl:text>
+      <span class="reading-authority">(<xsl:value-of select="string-join($authorities, '; ')"/>)</span>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- In place (outside the text of the HTML edition, and in an apparatus kept apart from the text, a
+       listApp): the entry itself, where the text shows the reading and calls the entry. -->
+  <xsl:template match="tei:app[tei:lem | tei:rdg] | tei:choice[exists(tt:choice-alternatives(.))]" mode="tt:body">
+    <xsl:element name="{tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="self::tei:app/@loc">
+        <span class="app-location"><xsl:value-of select="normalize-space(@loc)"/></span>
+        <xsl:text> </xsl:text>
+      </xsl:if>
+      <xsl:call-template name="tt:apparatus-entry">
+        <xsl:with-param name="reading-shown" select="false()"/>
+      </xsl:call-template>
+      <xsl:apply-templates select="self::tei:app/tei:note" mode="#current"/>
     </xsl:element>
   </xsl:template>
 

@@ -2,7 +2,7 @@
    Everything is readable without it; with it, readers can switch between the
    reading and the diplomatic text, highlight entities, dates and quotations
    (the choice is remembered across reloads), and see an entity's short
-   information on hover or keyboard focus. */
+   information or an apparatus entry on hover or keyboard focus of its link. */
 (function () {
   "use strict";
 
@@ -73,8 +73,14 @@
     function show(link) {
       var card = document.getElementById(link.dataset.card);
       if (!card) { return; }
-      popover.replaceChildren.apply(popover, Array.prototype.map.call(card.children, function (child) {
-        return child.cloneNode(true);
+      popover.replaceChildren.apply(popover, Array.prototype.map.call(card.childNodes, function (child) {
+        var copy = child.cloneNode(true);
+        if (copy.nodeType === Node.ELEMENT_NODE) {
+          // The card stays in the page (an apparatus entry is in the list of entries): no id twice.
+          copy.removeAttribute("id");
+          copy.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
+        }
+        return copy;
       }));
       popover.hidden = false;
       var box = link.getBoundingClientRect();

@@ -3,8 +3,9 @@
   html-text.xsl: index.html, the reading text. Overrides mode tt:body from
   common.xsl where the web edition differs: entity mentions link to their
   register entry (with a popover card), notes become numbered endnotes,
-  paragraphs, line groups and primary sources get a visible permalink.
-  Also builds the view controls that edition.js enables.
+  paragraphs, line groups and primary sources get a visible permalink,
+  apparatus entries keep their reading in the text and a lettered call to
+  the apparatus after it. Also builds the view controls that edition.js enables.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -18,6 +19,14 @@
 
   <!-- The notes of the reading text, numbered 1…n in document order. -->
   <xsl:variable name="tt:text-notes" as="element(tei:note)*" select="//tei:text//tei:note"/>
+
+  <!-- The apparatus of the reading text, lettered a, b, … in document order: the entries with readings (but
+       those of a listApp, rendered where they stand) and the choices among alternative readings. -->
+  <xsl:variable name="tt:apparatus" as="element()*"
+    select="//tei:text//(tei:app[tei:lem | tei:rdg][not(ancestor::tei:listApp)] | tei:choice[exists(tt:choice-alternatives(.))])"/>
+
+  <xsl:variable name="tt:apparatus-numbers" as="map(xs:string, xs:integer)"
+    select="map:merge(for $i in 1 to count($tt:apparatus) return map {generate-id($tt:apparatus[$i]): $i})"/>
 
   <xsl:template match="tt:page[@file = 'index.html']" mode="tt:page-content" as="node()*">
     <xsl:for-each select="$tt:document">
@@ -55,6 +64,24 @@
       <xsl:apply-templates select="((//tei:text[not(ancestor::tei:text)] | tt:other-parts(/)) ! (if (self::tei:text) then node() else .),
         /tei:*[not(self::tei:TEI or self::tei:teiCorpus)])" mode="tt:body"/>
     </article>
+    <xsl:if test="exists($tt:apparatus)">
+      <section class="apparatus" aria-labelledby="apparatus-heading">
+        <h2 id="apparatus-heading">Apparatus</h2>
+        <ol type="a">
+          <xsl:for-each select="$tt:apparatus">
+            <li id="apparatus-{position()}" value="{position()}">
+              <span class="apparatus-entry" id="apparatus-{position()}-entry">
+                <xsl:call-template name="tt:apparatus-entry">
+                  <xsl:with-param name="reading-shown" select="true()"/>
+                </xsl:call-template>
+              </span>
+              <xsl:text> </xsl:text>
+              <a href="#apparatus-{position()}-ref" class="note-back" aria-label="Back to the text of apparatus entry {tt:apparatus-label(position())}">↩</a>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
     <xsl:if test="exists($tt:text-notes)">
       <section class="endnotes" aria-labelledby="notes-heading">
         <h2 id="notes-heading">Notes</h2>
@@ -115,6 +142,29 @@
     <xsl:variable name="number" as="xs:integer" select="tt:note-number(.)"/>
     <sup class="note-ref"><a href="#{tt:anchor-id(.)}" id="{tt:anchor-id(.)}-ref" aria-label="Note {$number}"><xsl:value-of select="$number"/></a></sup>
   </xsl:template>
+
+  <!-- An apparatus entry in the text: its reading, and a lettered call that links to the entry in the
+       apparatus and shows it on hover and keyboard focus (edition.js, as an entity's card); the entry's notes
+       are called after it. The alternatives of a choice are left to the entry; a correction's diplomatic form stays. -->
+  <xsl:template match="tei:app[map:contains($tt:apparatus-numbers, generate-id())]
+    | tei:choice[map:contains($tt:apparatus-numbers, generate-id())]" mode="tt:body" priority="3">
+    <xsl:variable name="number" as="xs:integer" select="$tt:apparatus-numbers(generate-id())"/>
+    <xsl:element name="{tt:element-name(., 'span')}">
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:apply-templates select="if (self::tei:app) then tt:app-reading(.) else node() except tt:choice-alternatives(.)" mode="#current"/>
+      <sup class="note-ref apparatus-ref">
+        <a href="#apparatus-{$number}" id="apparatus-{$number}-ref" data-card="apparatus-{$number}-entry"
+          aria-label="Apparatus entry {tt:apparatus-label($number)}"><xsl:value-of select="tt:apparatus-label($number)"/></a>
+      </sup>
+      <xsl:apply-templates select="self::tei:app/tei:note" mode="#current"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- a, b, … z, aa, ab, …: apparatus calls are letters, so that they are not taken for note numbers. -->
+  <xsl:function name="tt:apparatus-label" as="xs:string">
+    <xsl:param name="number" as="xs:integer"/>
+    <xsl:sequence select="format-integer($number, 'a')"/>
+  </xsl:function>
 
   <xsl:variable name="tt:note-numbers" as="map(xs:string, xs:integer)"
     select="map:merge(for $i in 1 to count($tt:text-notes) return map {generate-id($tt:text-notes[$i]): $i})"/>

@@ -2,8 +2,8 @@
 <!--
   print-text.xsl: what the PDF edition does differently from common.xsl's
   mode tt:body in the reading text. Divisions get headings that feed the
-  running heads and the PDF outline; editorial notes, corrections and
-  apparatus readings become CSS footnotes; surplus and deletions are left
+  running heads and the PDF outline; editorial notes, corrections,
+  apparatus entries and the alternatives of a choice become CSS footnotes; surplus and deletions are left
   out; every tagged person, place and organisation and every dated event
   gets an anchor the indexes and the chronology point back to.
 -->
@@ -102,7 +102,7 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="choice[corr][sic]" mode="tt:body" as="node()+">
+  <xsl:template match="choice[corr][sic]" mode="tt:body" as="node()+" priority="2">
     <xsl:apply-templates select="corr[1]/node()" mode="#current"/>
     <xsl:call-template name="print:footnote">
       <xsl:with-param name="content" as="node()*">
@@ -113,27 +113,34 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A choice among alternative readings: the one the reading text shows, the others as a footnote. -->
+  <xsl:template match="choice[exists(tt:choice-alternatives(.))]" mode="tt:body" as="node()+" priority="1">
+    <xsl:apply-templates select="tt:choice-reading(.)/node()" mode="#current"/>
+    <xsl:call-template name="print:footnote">
+      <xsl:with-param name="content" as="node()*">
+        <xsl:call-template name="tt:apparatus-entry">
+          <xsl:with-param name="reading-shown" select="true()"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
   <!-- Any other choice: the regularised, expanded or corrected form only. -->
   <xsl:template match="choice" mode="tt:body" as="node()*">
     <xsl:apply-templates select="tt:choice-reading(.)/node()" mode="#current"/>
   </xsl:template>
 
-  <!-- An apparatus entry: its reading in the text, the other readings and its notes as footnotes. -->
+  <!-- An apparatus entry: its reading in the text; the entry (the reading, "]", the other readings with their
+       witnesses) and its notes as footnotes. -->
   <xsl:template match="app" mode="tt:body" as="node()*">
     <xsl:variable name="reading" as="element()?" select="tt:app-reading(.)"/>
     <xsl:apply-templates select="$reading/node()" mode="#current"/>
-    <xsl:variable name="variants" as="element()*" select="(lem, rdg) except $reading"/>
-    <xsl:if test="exists($variants)">
+    <xsl:if test="exists(* except ($reading, note))">
       <xsl:call-template name="print:footnote">
         <xsl:with-param name="content" as="node()*">
-          <xsl:for-each select="$variants">
-            <xsl:if test="position() gt 1">; </xsl:if>
-            <xsl:apply-templates select="node()" mode="#current"/>
-            <xsl:if test="not(node())"><i>omitted</i></xsl:if>
-            <xsl:if test="@wit or @source">
-              <span class="witness"><xsl:value-of select="' ' || replace(normalize-space(string-join((@wit, @source), ' ')), '#', '')"/></span>
-            </xsl:if>
-          </xsl:for-each>
+          <xsl:call-template name="tt:apparatus-entry">
+            <xsl:with-param name="reading-shown" select="true()"/>
+          </xsl:call-template>
         </xsl:with-param>
       </xsl:call-template>
     </xsl:if>
@@ -158,10 +165,11 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Whether an element is printed inside a footnote: in a note, the source reading of a correction or a variant reading. -->
+  <!-- Whether an element is printed inside a footnote: in a note, the source reading of a correction, a variant
+       reading or an alternative of a choice. -->
   <xsl:function name="print:is-in-footnote" as="xs:boolean">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="exists($element/ancestor::*[self::note or self::sic[parent::choice[corr]] or self::lem or self::rdg]
+    <xsl:sequence select="exists($element/ancestor::*[self::note or parent::choice or self::lem or self::rdg]
         [tt:is-hidden-in-reading(.)])"/>
   </xsl:function>
 

@@ -651,6 +651,77 @@ def test_corpus_apparatus_of_notes_only_stays_in_place():
     assert not index.xpath("//section[@class = 'apparatus'] | //sup[contains(@class, 'apparatus-ref')]")
 
 
+def header(title: str) -> str:
+    return (f"<teiHeader><fileDesc><titleStmt>{title}</titleStmt><publicationStmt><p>Published</p></publicationStmt>"
+            "<sourceDesc><p>Born digital</p></sourceDesc></fileDesc></teiHeader>")
+
+
+NESTED_CORPUS = f"""<teiCorpus xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en">{header("<title>Letters and Poems</title>")}
+<TEI>{header('<title type="sub">a draft</title><title>A Letter</title>')}
+  <text><body><div><head>Opening</head><p>Dear friend, greetings.</p></div></body></text></TEI>
+<teiCorpus>{header("<title>Poems</title>")}
+  <TEI xml:id="ode">{header("<title>An Ode</title>")}<text><body><lg><l>O lovely line</l></lg></body></text></TEI>
+  <TEI>{header("<title>A Sonnet</title>")}<text><group><text><body><lg><l>Shall I compare</l></lg></body></text>
+    <text><body><lg><l>Rough winds do shake</l></lg></body></text></group></text></TEI>
+</teiCorpus></teiCorpus>"""
+
+
+def corpus_texts(index: etree._Element) -> list[tuple[str, str]]:
+    """(heading element, title) of each text of a corpus in the reading text, in document order."""
+    return [(section[0].tag, section[0].text_content())
+            for section in index.xpath("//article//section[contains(concat(' ', @class, ' '), ' corpus-member ')]")]
+
+
+def contents_of(items: list[etree._Element], index: etree._Element) -> list:
+    """The corpus contents as (title, [nested contents]), each link checked to lead to the section it names."""
+    entries = []
+    for item in items:
+        [link] = item.xpath("a")
+        [section] = index.xpath("//article//section[@id = $id]", id=link.get("href")[1:])
+        assert section[0].text_content() == link.text
+        entries.append((link.text, contents_of(item.xpath("ol/li"), index)))
+    return entries
+
+
+def test_a_corpus_shows_each_text_as_a_section_headed_by_its_title(tmp_path):
+    """The corpus header titles the edition; each TEI, and a nested teiCorpus, is a section headed by its own
+    title (not a subtitle), its divisions a level lower, all listed in the contents."""
+    source = tmp_path / "corpus.xml"
+    source.write_text(NESTED_CORPUS, encoding="utf-8")
+    document = xmlsafe.load(source)
+    pages = parse_site(html.render_pages(document))
+    index = pages["index.html"]
+    assert index.findtext(".//title") == "Letters and Poems" == index.xpath("string(//main/h1)")
+    assert corpus_texts(index) == [("h2", "A Letter"), ("h2", "Poems"), ("h3", "An Ode"), ("h3", "A Sonnet")]
+    assert contents_of(index.xpath("//nav[@class = 'corpus-contents']/ol/li"), index) == [
+        ("A Letter", []), ("Poems", [("An Ode", []), ("A Sonnet", [])])]
+    assert index.xpath("//section[@id = 'ode']/h3/text()") == ["An Ode"]
+    letter = index.xpath("//article/section")[0]
+    assert letter.xpath(".//h3/text()") == ["Opening"] and "Dear friend, greetings." in letter.text_content()
+    levels = [int(h.tag[1]) for h in index.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert_every_word_kept(document, pages)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+def test_corpus_files_gathered_in_a_tei_corpus_keep_their_titles(tmp_path):
+    """Two letters of the correspDesc examples as one teiCorpus: each is a section headed by the main title of
+    its own header (the second has a subtitle too), in the contents, with every word of both."""
+    letters = [CORPUS / "correspdesc-examples" / name for name in ("example01_basic.xml", "example02_email.xml")]
+    members = "".join(path.read_text(encoding="utf-8").split("?>")[-1] for path in letters)
+    source = tmp_path / "letters.xml"
+    source.write_text(f'<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">{header("<title>Two letters</title>")}{members}</teiCorpus>',
+                      encoding="utf-8")
+    document = xmlsafe.load(source)
+    pages = parse_site(html.render_pages(document))
+    titles = ["Example encoding for a basic correspondence between person A and B",
+              "Example encoding of an email with several recipients (to and cc)"]
+    assert corpus_texts(pages["index.html"]) == [("h2", title) for title in titles]
+    assert contents_of(pages["index.html"].xpath("//nav[@class = 'corpus-contents']/ol/li"), pages["index.html"]) == [
+        (title, []) for title in titles]
+    assert_every_word_kept(document, pages)
+
+
 def test_notes_in_the_header_title_and_an_image_description(tmp_path):
     """A note in the title is not part of the page title; a note in an image description gets its call, so its
     endnote's back-link leads somewhere."""

@@ -512,3 +512,40 @@ def test_a_source_doc_is_printed_and_a_facsimile_of_images_is_not(tmp_path):
 <sourceDoc><surface><zone><line>Erste Zeile</line><line>zweite <del>gestrichen</del> Zeile</line></zone></surface></sourceDoc>"""))
     assert [line.text_content() for line in page.xpath("//main//div[@class = 'tei-line']")] == ["Erste Zeile", "zweite  Zeile"]
     assert "Scan" not in page.find(".//main").text_content()
+
+
+@needs_pdftotext
+def test_a_corpus_prints_each_text_under_its_title_in_contents_and_outline(tmp_path):
+    """The corpus header gives the title page; each TEI and nested teiCorpus starts a page headed by its title
+    (a nested corpus's first text follows its heading), listed in the contents and the PDF outline."""
+    header = ("<teiHeader><fileDesc><titleStmt>{}</titleStmt><publicationStmt><p>Published</p></publicationStmt>"
+              "<sourceDesc><p>Born digital</p></sourceDesc></fileDesc></teiHeader>").format
+    source = tmp_path / "corpus.xml"
+    source.write_text(f"""<teiCorpus xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en">{header("<title>Letters and Poems</title>")}
+<TEI>{header('<title type="sub">a draft</title><title>A Letter</title>')}
+  <text><body><div><head>Opening</head><p>Dear friend, greetings.</p></div></body></text></TEI>
+<teiCorpus>{header("<title>Poems</title>")}
+  <TEI>{header("<title>An Ode</title>")}<text><body><lg><l>O lovely line</l></lg></body></text></TEI>
+  <TEI>{header("<title>A Sonnet</title>")}<text><body><lg><l>Shall I compare</l></lg></body></text></TEI>
+</teiCorpus></teiCorpus>""", encoding="utf-8")
+    out = pdf.render_pdf(source, tmp_path / "corpus.pdf")
+    pages = [" ".join(page.split()) for page in page_texts(out)]
+    assert pages[0] == "Letters and Poems"
+    contents = next(page for page in page_texts(out) if page.lstrip().startswith("Contents"))
+    assert re.findall(r"^(\S.*?) ?\.{4,} ?(\d+)$", contents, flags=re.MULTILINE) == [
+        ("A Letter", "3"), ("Opening", "3"), ("Poems", "4"), ("An Ode", "4"), ("A Sonnet", "5")]
+    assert pages[2:] == ["A Letter A Letter Opening Dear friend, greetings. 3", "Poems Poems An Ode O lovely line 4",
+                         "A Sonnet A Sonnet Shall I compare 5"]
+    reader = pypdf.PdfReader(out)
+
+    def outline(items) -> list:
+        entries = []
+        for item in items:
+            if isinstance(item, list):
+                entries[-1] = (entries[-1][0], entries[-1][1], outline(item))
+            else:
+                entries.append((item.title, reader.get_destination_page_number(item) + 1, []))
+        return entries
+
+    assert outline(reader.outline) == [("A Letter", 3, [("Opening", 3, [])]),
+                                       ("Poems", 4, [("An Ode", 4, []), ("A Sonnet", 5, [])])]

@@ -4,7 +4,8 @@
 
   * Functions (prefix tt:) that answer questions about any TEI document:
     permalink ids, safe URLs, entity look-up by @ref, entity names and
-    kinds, normalised dates, the reading text of an element.
+    kinds, normalised dates, the reading text of an element, the titles
+    and parts of the texts of a corpus.
   * Mode tt:body, which turns the content of a TEI text into HTML5 that
     works for any TEI: known elements get their HTML counterpart, unknown
     ones a div or span with the class "tei-{local name}", and every text
@@ -59,10 +60,11 @@
 
   <xsl:variable name="tt:anchored-set" as="map(xs:string, xs:boolean)" select="map:merge($tt:anchored-names ! map {.: true()})"/>
 
-  <!-- The elements whose position is counted: those that can be given a location id (anchored ones and
-       entities), and the tokens tt:has-tokens looks for. A register's other elements then cost no map update. -->
+  <!-- The elements whose position is counted: those that can be given a location id (anchored ones, entities
+       and the texts of a corpus), and the tokens tt:has-tokens looks for. A register's other elements then cost
+       no map update. -->
   <xsl:variable name="tt:counted-set" as="map(xs:string, xs:boolean)"
-    select="map:merge(($tt:anchored-names, map:keys($tt:entity-kinds), 'w', 'pc') ! map {.: true()})"/>
+    select="map:merge(($tt:anchored-names, map:keys($tt:entity-kinds), 'TEI', 'teiCorpus', 'w', 'pc') ! map {.: true()})"/>
 
   <!-- Running count of TEI elements per local name, for position-based permalinks. -->
   <xsl:accumulator name="tt:element-counts" as="map(xs:string, xs:integer)" initial-value="map {}">
@@ -144,6 +146,34 @@
     <xsl:param name="document" as="document-node()"/>
     <xsl:sequence select="$document//(tei:TEI | tei:teiCorpus)/*[not(self::tei:teiHeader or self::tei:text or self::tei:standOff
       or self::tei:TEI or self::tei:teiCorpus or self::tei:facsimile[not(normalize-space())])]"/>
+  </xsl:function>
+
+  <!-- What a TEI or teiCorpus holds that outputs render, in document order: its text, the texts of a corpus,
+       and the parts tt:other-parts describes. -->
+  <xsl:function name="tt:member-parts" as="element()*">
+    <xsl:param name="holder" as="element()"/>
+    <xsl:sequence select="$holder/*[not(self::tei:teiHeader or self::tei:standOff or self::tei:facsimile[not(normalize-space())])]"/>
+  </xsl:function>
+
+  <!-- How deep a node lies in a corpus: 0 outside the texts of a teiCorpus, 1 in one of its texts (a TEI or a
+       nested teiCorpus), 2 in a text of a nested teiCorpus, … -->
+  <xsl:function name="tt:member-depth" as="xs:integer">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="count($node/ancestor-or-self::*[self::tei:TEI or self::tei:teiCorpus][parent::tei:teiCorpus])"/>
+  </xsl:function>
+
+  <!-- The title of a TEI or teiCorpus: the first of its titleStmt that is not a subtitle, alternative or short
+       title, else its first title, as readers see it; empty when it has none. -->
+  <xsl:function name="tt:header-title" as="xs:string?">
+    <xsl:param name="holder" as="element()"/>
+    <xsl:variable name="titles" as="element()*" select="$holder/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:sequence select="(($titles[not(@type = ('sub', 'alt', 'short'))], $titles) ! tt:reading-text(.))[.][1]"/>
+  </xsl:function>
+
+  <!-- The heading of a text of a corpus. -->
+  <xsl:function name="tt:member-title" as="xs:string">
+    <xsl:param name="member" as="element()"/>
+    <xsl:sequence select="(tt:header-title($member), 'Untitled')[1]"/>
   </xsl:function>
 
   <!-- The ids in a pointer list that point into this document ("#kirov #stalin" gives kirov, stalin). -->
@@ -339,10 +369,11 @@
       tokenize(normalize-space($element/@type)) ! ('type-' || tt:class-token(.))), ' ')"/>
   </xsl:function>
 
-  <!-- A heading level for a division's head: h2 for top-level divisions (h1 is the page title), at most h6. -->
+  <!-- A heading level for a division's head: h2 for top-level divisions (h1 is the page title), one lower in
+       each text of a corpus (headed by its title), at most h6. -->
   <xsl:function name="tt:heading-level" as="xs:integer">
     <xsl:param name="head" as="element()"/>
-    <xsl:sequence select="min((6, 1 + count($head/ancestor::*[matches(local-name(), '^div\d?$')])))"/>
+    <xsl:sequence select="min((6, 1 + tt:member-depth($head) + count($head/ancestor::*[matches(local-name(), '^div\d?$')])))"/>
   </xsl:function>
 
   <!-- Linguistic tokens: sentences, clauses, phrases, words, morphemes, characters, punctuation. -->
@@ -433,6 +464,21 @@
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="." mode="tt:block-start"/>
       <xsl:apply-templates mode="#current"/>
+    </section>
+  </xsl:template>
+
+  <!-- A text of a corpus (a TEI, or a nested teiCorpus): a section headed by its title, with an id for the contents. -->
+  <xsl:template match="tei:TEI[parent::tei:teiCorpus] | tei:teiCorpus[parent::tei:teiCorpus]" mode="tt:body">
+    <section>
+      <xsl:call-template name="tt:attributes">
+        <xsl:with-param name="extra-class" select="'corpus-member'"/>
+      </xsl:call-template>
+      <xsl:attribute name="id" select="tt:anchor-id(.)"/>
+      <xsl:element name="h{min((6, 1 + tt:member-depth(.)))}">
+        <xsl:attribute name="class" select="'corpus-member-title'"/>
+        <xsl:value-of select="tt:member-title(.)"/>
+      </xsl:element>
+      <xsl:apply-templates select="tt:member-parts(.)" mode="#current"/>
     </section>
   </xsl:template>
 

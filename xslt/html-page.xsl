@@ -26,10 +26,9 @@
   <xsl:variable name="tt:register-files" as="map(xs:string, xs:string)" select="map {
     'person': 'persons.html', 'place': 'places.html', 'org': 'organisations.html', 'bibl': 'bibliography.html'}"/>
 
+  <!-- The title of the TEI, or of the corpus (not of one of its texts). -->
   <xsl:variable name="tt:edition-title" as="xs:string" select="
-    (/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = ('sub', 'alt', 'short'))] ! tt:reading-text(.),
-     /tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title ! tt:reading-text(.),
-     /*/tei:teiHeader//tei:title ! tt:reading-text(.), 'Untitled edition')[.][1]"/>
+    (/(tei:TEI | tei:teiCorpus) ! tt:header-title(.), /*/tei:teiHeader//tei:title ! tt:reading-text(.), 'Untitled edition')[.][1]"/>
 
   <xsl:variable name="tt:edition-lang" as="xs:string" select="
     ((/*/@xml:lang, /*/tei:text/@xml:lang, /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)

@@ -5,7 +5,9 @@
   register entry (with a popover card), notes become numbered endnotes,
   paragraphs, line groups and primary sources get a visible permalink,
   apparatus entries keep their reading in the text and a lettered call to
-  the apparatus after it. Also builds the view controls that edition.js enables.
+  the apparatus after it; the texts of a teiCorpus are sections headed by
+  their titles, listed in a contents. Also builds the view controls that
+  edition.js enables.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -16,6 +18,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:mode name="tt:card" on-no-match="fail" on-multiple-match="fail"/>
+  <xsl:mode name="tt:contents" on-no-match="fail" on-multiple-match="fail"/>
 
   <!-- The notes of the reading text, numbered 1…n in document order. -->
   <xsl:variable name="tt:text-notes" as="element(tei:note)*" select="//tei:text//tei:note"/>
@@ -57,12 +60,19 @@
         </xsl:for-each>
       </div>
     </div>
+    <xsl:if test="/tei:teiCorpus">
+      <nav class="corpus-contents" aria-labelledby="contents-heading">
+        <h2 id="contents-heading">Contents</h2>
+        <ol><xsl:apply-templates select="/tei:teiCorpus/(tei:TEI | tei:teiCorpus)" mode="tt:contents"/></ol>
+      </nav>
+    </xsl:if>
     <article class="edition-text">
       <xsl:if test="/*/tei:text/@xml:lang">
         <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
       </xsl:if>
-      <xsl:apply-templates select="((//tei:text[not(ancestor::tei:text)] | tt:other-parts(/)) ! (if (self::tei:text) then node() else .),
-        /tei:*[not(self::tei:TEI or self::tei:teiCorpus)])" mode="tt:body"/>
+      <xsl:apply-templates select="if (/tei:teiCorpus) then tt:member-parts(/tei:teiCorpus)
+        else ((//tei:text[not(ancestor::tei:text)] | tt:other-parts(/)) ! (if (self::tei:text) then node() else .),
+          /tei:*[not(self::tei:TEI)])" mode="tt:body"/>
     </article>
     <xsl:if test="exists($tt:apparatus)">
       <section class="apparatus" aria-labelledby="apparatus-heading">
@@ -99,6 +109,16 @@
     <div class="entity-cards" hidden="hidden">
       <xsl:apply-templates select="distinct-values(//tei:text//*[@ref] ! tt:entity-of(.)[@xml:id] ! string(@xml:id)) ! key('tt:by-id', ., $tt:document)[1]" mode="tt:card"/>
     </div>
+  </xsl:template>
+
+  <!-- The contents of a corpus: each of its texts by its title, a nested corpus with its own. -->
+  <xsl:template match="tei:TEI | tei:teiCorpus" mode="tt:contents" as="element()">
+    <li>
+      <a href="#{tt:anchor-id(.)}"><xsl:value-of select="tt:member-title(.)"/></a>
+      <xsl:if test="tei:TEI | tei:teiCorpus">
+        <ol><xsl:apply-templates select="tei:TEI | tei:teiCorpus" mode="#current"/></ol>
+      </xsl:if>
+    </li>
   </xsl:template>
 
   <!-- A mention of an entity: a link to its register entry, described by its card. Whitespace at its edges

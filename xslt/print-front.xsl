@@ -94,10 +94,10 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- The contents list the first two levels of divisions that have a heading. -->
+  <!-- The contents list the first two levels of the texts of a corpus and of divisions that have a heading. -->
   <xsl:template name="print:contents" as="element()?">
     <xsl:variable name="entries" as="element()*">
-      <xsl:apply-templates select="print:texts(/)//div[print:depth(.) le 2]" mode="print:contents"/>
+      <xsl:apply-templates select="(//(TEI | teiCorpus)[parent::teiCorpus] | print:texts(/)//div)[print:depth(.) le 2]" mode="print:contents"/>
       <xsl:call-template name="print:back-matter-contents"/>
     </xsl:variable>
     <xsl:if test="exists($entries)">
@@ -106,6 +106,12 @@
         <ol><xsl:sequence select="$entries"/></ol>
       </nav>
     </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="TEI | teiCorpus" mode="print:contents" as="element()">
+    <li class="contents-level-{print:depth(.)}">
+      <a href="#{print:id(.)}"><xsl:value-of select="tt:member-title(.)"/></a>
+    </li>
   </xsl:template>
 
   <xsl:template match="div[print:heading(.)]" mode="print:contents" as="element()">

@@ -20,9 +20,11 @@
     <xsl:sequence select="matches(local-name($element), '^div[1-7]?$')"/>
   </xsl:function>
 
+  <!-- The heading level of a division or a text of a corpus: 1 at the top, one more in each division or
+       text of a corpus it is part of. -->
   <xsl:function name="print:depth" as="xs:integer">
     <xsl:param name="division" as="element()"/>
-    <xsl:sequence select="count($division/ancestor-or-self::*[print:is-division(.)])"/>
+    <xsl:sequence select="tt:member-depth($division) + count($division/ancestor-or-self::*[print:is-division(.)])"/>
   </xsl:function>
 
   <!-- The id of a section in the print HTML, which the contents link to. -->
@@ -70,6 +72,21 @@
         <xsl:sequence select="$content"/>
       </section>
     </xsl:if>
+  </xsl:template>
+
+  <!-- A text of a corpus (a TEI, or a nested teiCorpus): a section headed by its title, which starts a page and
+       feeds the running heads, the contents and the PDF outline. -->
+  <xsl:template match="TEI[parent::teiCorpus] | teiCorpus[parent::teiCorpus]" mode="tt:body" as="element()">
+    <section class="corpus-member {tt:classes(.)}" id="{print:id(.)}">
+      <xsl:for-each select="@xml:lang">
+        <xsl:attribute name="lang" select="."/>
+      </xsl:for-each>
+      <xsl:element name="h{min((print:depth(.), 6))}">
+        <xsl:attribute name="data-label" select="tt:member-title(.)"/>
+        <xsl:value-of select="tt:member-title(.)"/>
+      </xsl:element>
+      <xsl:apply-templates select="tt:member-parts(.)[not(self::facsimile)]" mode="#current"/>
+    </section>
   </xsl:template>
 
   <xsl:template match="div[@type = 'primarySource']/bibl" mode="tt:body" as="element()">

@@ -2,7 +2,8 @@
 <!--
   print.xsl: entry stylesheet of the PDF edition. It turns a TEI document
   into one HTML page laid out for print by print.css (CSS Paged Media):
-  title page, contents, reading text with footnotes, chronology and indexes.
+  title page, contents, reading text with footnotes (each text of a
+  teiCorpus a section headed by its title), chronology and indexes.
   tei-tool's pdf module fills in the index page numbers after layout and
   renders the PDF with WeasyPrint.
 -->
@@ -44,7 +45,8 @@
         <xsl:call-template name="print:contents"/>
         <main>
           <!-- A facsimile's images are links to files the book does not carry: left out. -->
-          <xsl:apply-templates select="print:texts(/) | tt:other-parts(/)[not(self::facsimile)]" mode="tt:body"/>
+          <xsl:apply-templates select="if (/teiCorpus) then tt:member-parts(/teiCorpus)[not(self::facsimile)]
+            else print:texts(/) | tt:other-parts(/)[not(self::facsimile)]" mode="tt:body"/>
         </main>
         <xsl:call-template name="print:chronology"/>
         <xsl:call-template name="print:indexes"/>

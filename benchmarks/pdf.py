@@ -152,7 +152,9 @@ print("  stages (s): " + ", ".join(parts))
 
 def stages(source: Path, out: Path) -> None:
     """Where tei-tool's time goes, in a fresh process (so imports are cold)."""
-    result = subprocess.run([sys.executable, "-c", STAGES, str(source), str(out)], capture_output=True, text=True)
+    # Run from the scratch folder: from here, benchmarks/html.py would hide the standard library's html.
+    result = subprocess.run([sys.executable, "-c", STAGES, str(source.resolve()), str(out.resolve())], capture_output=True,
+                            text=True, cwd=out.parent)
     print(result.stdout.rstrip() if result.returncode == 0 else f"  stages: failed: {result.stderr.strip()[-200:]}")
 
 

@@ -105,35 +105,37 @@ def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:
     return columns, [{c: row.get(c, "") for c in columns} for row in rows]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = "=+-@\t\r"
 _NUMBER_OR_DATE = re.compile(r"[-+]?[0-9][0-9.:+-]*")  # 12, -0044, 1936-12-01, 12:30: no formula can hide there
 
 
-def _cell(value) -> str:
-    """One CSV/TSV cell; texts are already whitespace-normalised by the index."""
+def _text(value) -> str:
+    """A value as the text of one CSV/TSV cell; texts are already whitespace-normalised by the index."""
     if isinstance(value, str):
-        text = value
-    elif value is None:
-        text = ""
-    elif isinstance(value, list):
-        text = LIST_SEPARATOR.join(value)
-    elif isinstance(value, dict):
-        text = LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
-    else:
-        text = str(value)
-    return _as_text(text)
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, dict):
+        return LIST_SEPARATOR.join(f"{key}: {count}" for key, count in value.items())
+    return str(value)
 
 
 def _as_text(text: str) -> str:
     """A cell a spreadsheet would run as a formula, behind an apostrophe, which marks it as text."""
-    if text.startswith(FORMULA_START) and not _NUMBER_OR_DATE.fullmatch(text):
+    if text and text[0] in FORMULA_START and not _NUMBER_OR_DATE.fullmatch(text):
         return "'" + text
     return text
 
 
+def _cell(value) -> str:
+    return _as_text(_text(value))
+
+
 def _tsv_cell(value) -> str:
     """TSV has no quoting: tabs and line breaks become spaces."""
-    return _as_text(" ".join(_cell(value).split()))
+    return _as_text(" ".join(_text(value).split()))
 
 
 def render(columns: list[str], rows: list[dict], fmt: str) -> str:

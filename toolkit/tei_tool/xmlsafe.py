@@ -154,7 +154,10 @@ def _xinclude_problem(inc: etree._Element, base: str, roots: tuple[str, ...], ch
     if inc.get("parse", "xml") == "text" or target in chain or len(chain) >= _MAX_XINCLUDE_DEPTH:
         return None, True  # libxml2 reports include loops itself
     try:
-        part = parse_bytes(Path(target).read_bytes(), target, base_url=Path(target).as_uri())
+        data = Path(target).read_bytes()
+        if XI_NS.encode() not in data:  # no includes of its own (the common case): no need to parse it here
+            return None, True
+        part = parse_bytes(data, target, base_url=Path(target).as_uri())
     except (XMLInputError, OSError):
         return None, True  # XInclude reports the broken part
     for inner in part.iter(XI_INCLUDE):

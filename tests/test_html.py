@@ -738,3 +738,45 @@ def test_a_page_break_without_number_links_its_facsimile_with_a_label(tmp_path):
     index = tiny_site(tmp_path, '<p>ich glau<pb facs="scan-2.jpg" break="no"/>be es</p>')["index.html"]
     [link] = index.xpath("//article//span[@class = 'tei-pb']/a")
     assert link.get("href") == "scan-2.jpg" and link.text == "[facsimile]"
+
+
+def links_inside_links(page: str) -> list[str]:
+    """The href of every link that starts inside another link of the page source (browsers split such links)."""
+    found: list[str] = []
+    depth = 0
+    for tag in re.finditer(r"<(/?)a\b([^>]*)>", page):
+        if tag.group(1):
+            depth -= 1
+            continue
+        if depth:
+            found.append(re.search(r'href="([^"]*)"', tag.group(2)).group(1))
+        depth += 1
+    return found
+
+
+def test_a_name_inside_a_name_or_a_ref_is_no_link_of_its_own(tmp_path):
+    """Rubin in "Rubin's sister", or a name inside a ref, keeps its entity class and card as a span; the outer
+    link keeps the whole text."""
+    source = tmp_path / "nested.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<text><body><p><rs type="person" ref="#s"><persName ref="#r">Rubin</persName>'s sister</rs> spoke;
+<ref target="https://example.org/">about <persName ref="#r">Rubin</persName></ref>.</p></body>
+<back><listPerson><person xml:id="r"><persName>Rubin</persName></person><person xml:id="s"><persName>Rubin's sister</persName></person>
+</listPerson></back></text></TEI>""", encoding="utf-8")
+    pages = html.render_pages(xmlsafe.load(source))
+    assert links_inside_links(pages["index.html"]) == []
+    index = parse_site(pages)["index.html"]
+    [sister, ref] = index.xpath("//article//p/a[not(@class = 'permalink')]")
+    assert (sister.get("href"), sister.text_content(), sister.get("data-card")) == ("persons.html#s", "Rubin's sister", "card-s")
+    assert (ref.get("href"), ref.text_content()) == ("https://example.org/", "about Rubin")
+    for link in (sister, ref):
+        [name] = link.xpath("span")
+        assert (name.get("class"), name.get("data-card"), name.text) == ("tei-persName entity entity-person", "card-r", "Rubin")
+
+
+def test_the_flagship_has_no_link_inside_a_link():
+    if not FLAGSHIP.exists():
+        pytest.skip("the flagship tei/great-purge.xml is not there yet")
+    for name, page in html.render_pages(xmlsafe.load(FLAGSHIP)).items():
+        assert links_inside_links(page) == [], name

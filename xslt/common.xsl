@@ -662,17 +662,23 @@
     </span>
   </xsl:template>
 
+  <!-- A link; inside another link (tunnel parameter tt:in-link, set by outputs that link names) a span, as a
+       link cannot hold a link. -->
   <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body">
+    <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="first" as="xs:string" select="(tokenize(normalize-space(@target)), '')[1]"/>
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url($first)"/>
-    <xsl:element name="{if ($href) then 'a' else 'span'}">
+    <xsl:variable name="is-link" as="xs:boolean" select="exists($href) and not($tt:in-link)"/>
+    <xsl:element name="{if ($is-link) then 'a' else 'span'}">
       <xsl:call-template name="tt:attributes">
         <xsl:with-param name="extra-class" select="if ($href) then () else 'unsafe-link'"/>
       </xsl:call-template>
-      <xsl:if test="$href">
+      <xsl:if test="$is-link">
         <xsl:attribute name="href" select="$href"/>
       </xsl:if>
-      <xsl:apply-templates mode="#current"/>
+      <xsl:apply-templates mode="#current">
+        <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
+      </xsl:apply-templates>
       <xsl:if test="self::tei:ptr">
         <xsl:value-of select="$first"/>
       </xsl:if>

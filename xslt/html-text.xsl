@@ -122,26 +122,32 @@
   </xsl:template>
 
   <!-- A mention of an entity: a link to its register entry, described by its card. Whitespace at its edges
-       (word-tagged texts put a space after the last word) is rendered outside, so no link underlines a space. -->
+       (word-tagged texts put a space after the last word) is rendered outside, so no link underlines a space.
+       Inside another link (a name within a name or a ref) it is a span with its class and card, as a link
+       cannot hold a link. -->
   <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2">
+    <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="space-before" as="text()?" select="node()[1][self::text()][not(normalize-space())]"/>
     <xsl:variable name="space-after" as="text()?" select="node()[last()][self::text()][not(normalize-space())] except $space-before"/>
     <xsl:variable name="entity" as="element()?" select="tt:entity-of(.)"/>
     <xsl:variable name="target" as="element()?" select="($entity, tt:targets(@ref, .))[1]"/>
     <xsl:variable name="href" as="xs:string?" select="if ($target) then tt:entry-href($target) else ()"/>
     <xsl:variable name="kind" as="xs:string" select="(tt:entity-kind($entity), tt:mention-kind(.))[1]"/>
+    <xsl:variable name="is-link" as="xs:boolean" select="exists($href) and not($tt:in-link) and not(tt:is-block(.))"/>
     <xsl:apply-templates select="$space-before" mode="#current"/>
-    <xsl:element name="{if ($href and not(tt:is-block(.))) then 'a' else tt:element-name(., 'span')}">
+    <xsl:element name="{if ($is-link) then 'a' else tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes">
         <xsl:with-param name="extra-class" select="string-join(('entity', 'entity-' || $kind, if ($href) then () else 'entity-unresolved'), ' ')"/>
       </xsl:call-template>
-      <xsl:if test="$href and not(tt:is-block(.))">
+      <xsl:if test="$is-link">
         <xsl:attribute name="href" select="$href"/>
       </xsl:if>
       <xsl:if test="$entity/@xml:id and $kind = ('person', 'place', 'org')">
         <xsl:attribute name="data-card" select="'card-' || $entity/@xml:id"/>
       </xsl:if>
-      <xsl:apply-templates select="node() except ($space-before, $space-after)" mode="#current"/>
+      <xsl:apply-templates select="node() except ($space-before, $space-after)" mode="#current">
+        <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
+      </xsl:apply-templates>
     </xsl:element>
     <xsl:apply-templates select="$space-after" mode="#current"/>
   </xsl:template>

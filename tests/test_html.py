@@ -780,3 +780,33 @@ def test_the_flagship_has_no_link_inside_a_link():
         pytest.skip("the flagship tei/great-purge.xml is not there yet")
     for name, page in html.render_pages(xmlsafe.load(FLAGSHIP)).items():
         assert links_inside_links(page) == [], name
+
+
+def dangling_links(pages: dict[str, etree._Element]) -> list[str]:
+    """Every link between the pages of a site ("#x", "persons.html#x") whose page or id is not there."""
+    ids = {name: set(ids_of(page)) for name, page in pages.items()}
+    dangling = []
+    for name, page in pages.items():
+        for href in page.xpath("//a/@href[not(contains(., ':'))]"):
+            target, _, anchor = href.partition("#")
+            if target and target not in ids or anchor and anchor not in ids[target or name]:
+                dangling.append(f"{name}: {href}")
+    return dangling
+
+
+def test_note_calls_on_every_page_lead_to_their_endnote(tmp_path):
+    """A note in a bibliography entry, or within the note of a person of the text, is called on the
+    bibliography and persons pages too; its endnote is on index.html, where the call links back."""
+    pages = tiny_site(tmp_path, '<p><persName ref="#a">A</persName> spricht.</p>'
+                                '<listBibl><bibl>Smith 1990<note>Reprinted 2000.</note></bibl></listBibl>'
+                                '<listPerson><person xml:id="a"><persName>A</persName><note>Lehrer<note>Laut Akte.</note></note>'
+                                '</person></listPerson>')
+    assert pages["bibliography.html"].xpath("//sup[@class = 'note-ref']/a/@href") == ["index.html#note-1"]
+    assert pages["persons.html"].xpath("//sup[@class = 'note-ref']/a/@href") == ["index.html#note-3"]
+    assert pages["index.html"].xpath("//sup[@class = 'note-ref']/a/@href") == ["#note-1", "#note-2", "#note-3"]
+    assert dangling_links(pages) == []
+    assert not pages["bibliography.html"].xpath("//@id[starts-with(., 'note-')]")
+
+
+def test_no_link_of_the_flagship_leads_to_a_missing_page_or_id(flagship_site):
+    assert dangling_links(flagship_site[1]) == []

@@ -83,7 +83,9 @@
         <main id="main" tabindex="-1">
           <h1><xsl:value-of select="$title"/></h1>
           <xsl:variable name="page" as="element()"><tt:page file="{$file}"/></xsl:variable>
-          <xsl:apply-templates select="$page" mode="tt:page-content"/>
+          <xsl:apply-templates select="$page" mode="tt:page-content">
+            <xsl:with-param name="tt:page-file" select="$file" tunnel="yes"/>
+          </xsl:apply-templates>
         </main>
         <footer class="site-footer">
           <p>

@@ -163,10 +163,21 @@
       else 'other'"/>
   </xsl:function>
 
-  <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there). -->
+  <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there, on index.html;
+       a register or list shows the call too, linked to index.html, without the id the endnote leads back to). -->
   <xsl:template match="tei:note[ancestor::tei:text]" mode="tt:body" priority="3">
+    <xsl:param name="tt:page-file" as="xs:string" select="'index.html'" tunnel="yes"/>
     <xsl:variable name="number" as="xs:integer" select="tt:note-number(.)"/>
-    <sup class="note-ref"><a href="#{tt:anchor-id(.)}" id="{tt:anchor-id(.)}-ref" aria-label="Note {$number}"><xsl:value-of select="$number"/></a></sup>
+    <xsl:variable name="on-index" as="xs:boolean" select="$tt:page-file = 'index.html'"/>
+    <sup class="note-ref">
+      <a href="{if ($on-index) then '' else 'index.html'}#{tt:anchor-id(.)}">
+        <xsl:if test="$on-index">
+          <xsl:attribute name="id" select="tt:anchor-id(.) || '-ref'"/>
+        </xsl:if>
+        <xsl:attribute name="aria-label" select="'Note ' || $number"/>
+        <xsl:value-of select="$number"/>
+      </a>
+    </sup>
   </xsl:template>
 
   <!-- An apparatus entry in the text: its reading, and a lettered call that links to the entry in the

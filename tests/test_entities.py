@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from lxml import html as lxml_html
 
-from tei_tool import xmlsafe
+from tei_tool import html, xmlsafe
 from tei_tool.cli import main
-from tei_tool.entities import REGISTER_LISTS, QuoteRecord, build_index, location_id
+from tei_tool.entities import (
+    ENCLOSING_LOCATION_ELEMENTS, LOCATION_ELEMENTS, RECORD_KINDS, REGISTER_LISTS, QuoteRecord, build_index, location_id,
+)
 from tei_tool.errors import OutputError, XMLInputError
 from tei_tool.export import export_registers, render, table
 
@@ -438,3 +442,33 @@ def test_a_refused_target_leaves_every_register_as_it_was(tmp_path):
         export_registers([source], out, force=True)
     assert (out / "persons.csv").read_text(encoding="utf-8") == "mine"
     assert not (out / "places.csv").exists()
+
+
+def xslt_name_list(variable: str) -> set[str]:
+    """The quoted names of a name-list variable of xslt/common.xsl."""
+    stylesheet = etree.parse(str(ROOT / "xslt" / "common.xsl"))
+    [select] = stylesheet.xpath("//xsl:variable[@name = $name]/@select", name=variable,
+                                namespaces={"xsl": "http://www.w3.org/1999/XSL/Transform"})
+    return set(re.findall(r"'([^']+)'", select))
+
+
+def test_locations_are_the_passages_the_html_edition_anchors():
+    """One rule for both: the nearest passage, else the nearest line group, division or speech."""
+    assert xslt_name_list("tt:location-names") == LOCATION_ELEMENTS
+    assert xslt_name_list("tt:anchored-names") == ENCLOSING_LOCATION_ELEMENTS
+
+
+LOCATED_SOURCES = [FLAGSHIP] + [path for path in CORPUS_FILES
+                                if path.name in ("ENG18530_Dickens.xml", "data__editions__L04244.xml", "detest.xml", "testbasic.xml")]
+
+
+@pytest.mark.parametrize("path", LOCATED_SOURCES, ids=lambda path: path.name)
+def test_every_reported_location_is_an_anchor_of_the_html_edition(path):
+    """A quotation of paragraphs in a division, a name or date outside any paragraph: the location the entity
+    index reports is an id in index.html, where the registers of the HTML edition link to."""
+    document = xmlsafe.load(path)
+    anchors = set(lxml_html.document_fromstring(html.render_pages(document)["index.html"]).xpath("//@id"))
+    index = build_index([path])
+    reported = {row[key] for kind in RECORD_KINDS for row in table(index, kind)[1]
+                for key in ("first_mention", "location") if row.get(key)}
+    assert reported and sorted(reported - anchors) == []

@@ -50,7 +50,8 @@
 
   <xsl:variable name="tt:block-set" as="map(xs:string, xs:boolean)" select="map:merge($tt:block-names ! map {.: true()})"/>
 
-  <!-- Elements that carry a permalink: those passages, and line groups, divisions and speeches. -->
+  <!-- Elements that carry a permalink: those passages, and line groups, divisions and speeches (which locate
+       what no passage holds, as tei_tool.entities.ENCLOSING_LOCATION_ELEMENTS). -->
   <xsl:variable name="tt:anchored-names" as="xs:string*" select="($tt:location-names, 'lg', 'div', 'sp')"/>
 
   <!-- Entity elements and the kind of register they belong to. -->

@@ -51,6 +51,11 @@ RECORD_KINDS = ("persons", "places", "orgs", "dates", "quotes", "works")
 LOCATION_ELEMENTS = frozenset(
     "p ab l head item label note cell stage speaker dateline salute signed byline trailer titlePart".split()
 )
+#: Elements that locate a mention outside those passages (a quotation of paragraphs in a division). The
+#: HTML edition gives both kinds an anchor (``tt:location-names`` and ``tt:anchored-names`` in common.xsl).
+ENCLOSING_LOCATION_ELEMENTS = frozenset(("lg", "div", "sp"))
+#: The location of a mention with neither around it: the reading text as a whole (its ``main`` element).
+WHOLE_TEXT_LOCATION = "main"
 REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listRelation", "listObject", "listNym")
 ENTRY_KINDS = {
     "person": "persons",
@@ -83,6 +88,7 @@ _POINTER_ATTRIBUTES = frozenset(("ref", "key", "target", "source", "who"))
 _SELF_CANDIDATES = frozenset(TEI + name for name in (*NAMING_KINDS, "rs", "name", "date", *QUOTE_ELEMENTS))
 _REGISTER_TAGS = frozenset(TEI + name for name in REGISTER_LISTS)
 _LOCATION_TAGS = frozenset(TEI + name for name in LOCATION_ELEMENTS)
+_ENCLOSING_LOCATION_TAGS = frozenset(TEI + name for name in ENCLOSING_LOCATION_ELEMENTS)
 _ENTRY_TAGS = tuple(TEI + name for name in ENTRY_KINDS)
 _TEXT = TEI + "text"
 _WORD_START = re.compile(r"(?<!\S)\S*?[^\W_]")  # a token start, up to its first alphanumeric ([^\W_] is str.isalnum)
@@ -353,14 +359,18 @@ def _positions(root: etree._Element, elements: set[etree._Element]) -> dict[etre
     return found
 
 
-def location_block(element: etree._Element) -> etree._Element:
-    """The nearest ancestor-or-self in :data:`LOCATION_ELEMENTS`, else the element itself."""
+def location_block(element: etree._Element) -> etree._Element | None:
+    """The nearest ancestor-or-self in :data:`LOCATION_ELEMENTS`, else in :data:`ENCLOSING_LOCATION_ELEMENTS`,
+    else None (the same passage as ``tt:anchor-of`` in common.xsl)."""
+    enclosing = None
     node = element
     while node is not None:
         if node.tag in _LOCATION_TAGS:
             return node
+        if enclosing is None and node.tag in _ENCLOSING_LOCATION_TAGS:
+            enclosing = node
         node = node.getparent()
-    return element
+    return enclosing
 
 
 def location_id(element: etree._Element) -> str:
@@ -368,14 +378,15 @@ def location_id(element: etree._Element) -> str:
 
     The passage is the nearest ancestor-or-self that is one of
     :data:`LOCATION_ELEMENTS` (``p``, ``ab``, ``l``, ``head``, ``item``,
-    ``note``, …), or the element itself when there is none. Its id is its
-    ``xml:id`` if it has one, else ``"{localname}-{n}"`` where ``n`` is its
-    1-based position among all TEI elements of that local name in the whole
-    document, in document order (XSLT: ``xsl:number level="any"``), e.g.
-    ``p-12``. The HTML edition uses the same ids for its anchors.
+    ``note``, …), else the nearest line group, division or speech. Its id is
+    its ``xml:id`` if it has one, else ``"{localname}-{n}"`` where ``n`` is
+    its 1-based position among all TEI elements of that local name in the
+    whole document, in document order (XSLT: ``xsl:number level="any"``),
+    e.g. ``p-12``; with no such passage, :data:`WHOLE_TEXT_LOCATION`. The
+    HTML edition uses the same ids for its anchors.
     """
     block = location_block(element)
-    return _location_ids([block], element.getroottree().getroot())[block]
+    return WHOLE_TEXT_LOCATION if block is None else _location_ids([block], element.getroottree().getroot())[block]
 
 
 def _location_ids(blocks: Iterable[etree._Element], root: etree._Element) -> dict[etree._Element, str]:
@@ -716,12 +727,13 @@ def _scan(document: Document, outline: _Outline) -> _FileScan:
     """One pass over the text of a document, keeping only small records of what it points to."""
     scan = _FileScan(document.display_name, _file_key(document.path))
     found = [(element, location_block(element)) for element in _text_candidates(outline)]
-    locations = _location_ids((block for _, block in found), document.root)
+    locations = _location_ids((block for _, block in found if block is not None), document.root)
     blocks: dict[str, etree._Element] = {}  # the first passage with each id: it gives dates their context
     for element, block in found:
         name = localname(element)
-        location = locations[block]
-        blocks.setdefault(location, block)
+        location = WHOLE_TEXT_LOCATION if block is None else locations[block]
+        if block is not None:
+            blocks.setdefault(location, block)
         line = element.sourceline or 0
         tokens, counts_unresolved = _pointers(element, name)
         kind = _naming_kind(element, name)
@@ -731,7 +743,7 @@ def _scan(document: Document, outline: _Outline) -> _FileScan:
         speakers = element.get("who").split() if element.get("who") and name in SPEECH_ELEMENTS else []
         quote = _scan_quote(element, name, location, scan.file) if name in QUOTE_ELEMENTS else None
         if name == "date":
-            scan.dates.append(_date_record(element, location, scan.file, context_snippet(element, blocks[location])))
+            scan.dates.append(_date_record(element, location, scan.file, context_snippet(element, blocks.get(location, element))))
         if tokens or kind or speakers or quote is not None:
             scan.candidates.append(_Candidate(name, location, line, tokens, counts_unresolved, kind, surface, speakers, quote))
     return scan

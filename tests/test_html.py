@@ -810,3 +810,11 @@ def test_note_calls_on_every_page_lead_to_their_endnote(tmp_path):
 
 def test_no_link_of_the_flagship_leads_to_a_missing_page_or_id(flagship_site):
     assert dangling_links(flagship_site[1]) == []
+
+
+def test_a_division_without_a_head_adds_no_heading_level(tmp_path):
+    """h1 is the page title; the head of a division inside one without a head is h2, not h3."""
+    index = tiny_site(tmp_path, "<div><div><head>Erster Teil</head><div><div><head>Kapitel</head><p>x</p></div></div></div>"
+                                "<div><head>Zweiter Teil</head></div></div>")["index.html"]
+    assert [(h.tag, h.text_content()) for h in index.xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4]")] == [
+        ("h1", "Tiny"), ("h2", "Erster Teil"), ("h3", "Kapitel"), ("h2", "Zweiter Teil")]

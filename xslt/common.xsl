@@ -371,10 +371,11 @@
   </xsl:function>
 
   <!-- A heading level for a division's head: h2 for top-level divisions (h1 is the page title), one lower in
-       each text of a corpus (headed by its title), at most h6. -->
+       each headed division around it and in each text of a corpus (headed by its title), at most h6. A division
+       without a head adds no level, so that no level is skipped. -->
   <xsl:function name="tt:heading-level" as="xs:integer">
     <xsl:param name="head" as="element()"/>
-    <xsl:sequence select="min((6, 1 + tt:member-depth($head) + count($head/ancestor::*[matches(local-name(), '^div\d?$')])))"/>
+    <xsl:sequence select="min((6, 1 + tt:member-depth($head) + count($head/ancestor::*[matches(local-name(), '^div\d?$')][tei:head])))"/>
   </xsl:function>
 
   <!-- Linguistic tokens: sentences, clauses, phrases, words, morphemes, characters, punctuation. -->

@@ -818,3 +818,12 @@ def test_a_division_without_a_head_adds_no_heading_level(tmp_path):
                                 "<div><head>Zweiter Teil</head></div></div>")["index.html"]
     assert [(h.tag, h.text_content()) for h in index.xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4]")] == [
         ("h1", "Tiny"), ("h2", "Erster Teil"), ("h3", "Kapitel"), ("h2", "Zweiter Teil")]
+
+
+def test_an_empty_ref_reads_its_address_as_ptr_does(tmp_path):
+    """An empty ref (Schnitzler's links to the diary) would be an invisible link that Tab still stops on."""
+    index = tiny_site(tmp_path, '<p>Siehe <ref type="schnitzler-tagebuch" target="https://example.org/1893-11-15"/>, '
+                                '<ref target="https://example.org/a"> </ref> und <ref target="https://example.org/b">hier</ref>.</p>')["index.html"]
+    assert [(link.get("href"), link.text_content()) for link in index.xpath("//article//a[contains(@class, 'tei-ref')]")] == [
+        ("https://example.org/1893-11-15", "https://example.org/1893-11-15"),
+        ("https://example.org/a", " https://example.org/a"), ("https://example.org/b", "hier")]

@@ -681,7 +681,8 @@
       <xsl:apply-templates mode="#current">
         <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
       </xsl:apply-templates>
-      <xsl:if test="self::tei:ptr">
+      <!-- A pointer, or a ref without words or elements, reads its address: no link is empty. -->
+      <xsl:if test="self::tei:ptr or not(* or normalize-space())">
         <xsl:value-of select="$first"/>
       </xsl:if>
     </xsl:element>

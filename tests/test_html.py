@@ -76,8 +76,10 @@ def test_every_entity_mention_links_to_an_existing_register_entry(site):
         resolvable = [m for m in mentions if document.root.xpath(
             "//*[@xml:id = $id][self::tei:person or self::tei:personGrp or self::tei:place or self::tei:org]",
             namespaces=TEI, id=m.get("ref").split()[0].lstrip("#"))]
-        links = pages["index.html"].xpath(f"//a[contains(concat(' ', @class, ' '), ' tei-{name} ')]")
-        assert len(links) == len(resolvable), name
+        linked = pages["index.html"].xpath(f"//*[contains(concat(' ', @class, ' '), ' tei-{name} ')]"
+                                           "[contains(@class, 'entity')][not(contains(@class, 'entity-unresolved'))]")
+        assert len(linked) == len(resolvable), name
+        assert all(mention.tag == "a" or mention.xpath("ancestor::a") for mention in linked), "a link of its own or in one"
     links = pages["index.html"].xpath("//a[contains(concat(' ', @class, ' '), ' entity ')]")
     assert links
     for link in links:
@@ -827,3 +829,4 @@ def test_an_empty_ref_reads_its_address_as_ptr_does(tmp_path):
     assert [(link.get("href"), link.text_content()) for link in index.xpath("//article//a[contains(@class, 'tei-ref')]")] == [
         ("https://example.org/1893-11-15", "https://example.org/1893-11-15"),
         ("https://example.org/a", " https://example.org/a"), ("https://example.org/b", "hier")]
+

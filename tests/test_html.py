@@ -830,3 +830,12 @@ def test_an_empty_ref_reads_its_address_as_ptr_does(tmp_path):
         ("https://example.org/1893-11-15", "https://example.org/1893-11-15"),
         ("https://example.org/a", " https://example.org/a"), ("https://example.org/b", "hier")]
 
+
+def test_each_page_holds_the_cards_its_mentions_name_and_no_others(tmp_path):
+    """A name in a bibliography entry or in the header shows its card on the bibliography and about pages."""
+    pages = tiny_site(tmp_path, '<p>Text.</p><listBibl><bibl xml:id="b">Brief an <persName ref="#clara">Clara</persName></bibl></listBibl>',
+                      header='<title>Tiny</title><respStmt><resp>Transkription</resp><persName ref="#clara">Clara</persName></respStmt>')
+    for name in ("bibliography.html", "about.html"):
+        assert pages[name].xpath("//main//*[@data-card]/@data-card") == ["card-clara"], name
+        assert pages[name].xpath("//div[@class = 'entity-cards']/div/@id") == ["card-clara"], name
+    assert pages["chronology.html"].xpath("//div[@class = 'entity-cards']") == []

@@ -44,9 +44,10 @@
       else ()"/>
   </xsl:function>
 
-  <!-- The content of each page, rendered straight into its frame (a page built first and copied in would
-       cost a large register twice): the frame applies this mode to a token naming the page,
-       <tt:page file="places.html"/>, and each page's module has the template that matches it. -->
+  <!-- The content of each page: the frame applies this mode to a token naming the page,
+       <tt:page file="places.html"/>, and each page's module has the template that matches it. The reading
+       text is rendered straight into its frame (built first and copied in, a large text would cost twice) and
+       writes the cards of its entities; other pages are built first, to write the cards they name. -->
   <xsl:mode name="tt:page-content" on-no-match="fail" on-multiple-match="fail"/>
 
   <xsl:template name="tt:html-page" as="element()">
@@ -83,9 +84,25 @@
         <main id="main" tabindex="-1">
           <h1><xsl:value-of select="$title"/></h1>
           <xsl:variable name="page" as="element()"><tt:page file="{$file}"/></xsl:variable>
-          <xsl:apply-templates select="$page" mode="tt:page-content">
-            <xsl:with-param name="tt:page-file" select="$file" tunnel="yes"/>
-          </xsl:apply-templates>
+          <xsl:choose>
+            <xsl:when test="$file = 'index.html'">
+              <xsl:apply-templates select="$page" mode="tt:page-content"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:variable name="content" as="node()*">
+                <xsl:apply-templates select="$page" mode="tt:page-content">
+                  <xsl:with-param name="tt:page-file" select="$file" tunnel="yes"/>
+                </xsl:apply-templates>
+              </xsl:variable>
+              <xsl:sequence select="$content"/>
+              <xsl:variable name="cards" as="xs:string*" select="distinct-values($content//@data-card[starts-with(., 'card-')] ! substring(., 6))"/>
+              <xsl:if test="exists($cards)">
+                <xsl:call-template name="tt:entity-cards">
+                  <xsl:with-param name="ids" select="$cards"/>
+                </xsl:call-template>
+              </xsl:if>
+            </xsl:otherwise>
+          </xsl:choose>
         </main>
         <footer class="site-footer">
           <p>

@@ -106,8 +106,16 @@
         </ol>
       </section>
     </xsl:if>
+    <xsl:call-template name="tt:entity-cards">
+      <xsl:with-param name="ids" select="distinct-values(//tei:text//*[@ref] ! tt:entity-of(.)[@xml:id] ! string(@xml:id))"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The hidden cards of the entities with these ids, which the page's mentions name in data-card. -->
+  <xsl:template name="tt:entity-cards" as="element()">
+    <xsl:param name="ids" as="xs:string*"/>
     <div class="entity-cards" hidden="hidden">
-      <xsl:apply-templates select="distinct-values(//tei:text//*[@ref] ! tt:entity-of(.)[@xml:id] ! string(@xml:id)) ! key('tt:by-id', ., $tt:document)[1]" mode="tt:card"/>
+      <xsl:apply-templates select="$ids ! key('tt:by-id', ., $tt:document)[1]" mode="tt:card"/>
     </div>
   </xsl:template>
 

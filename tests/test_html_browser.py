@@ -123,3 +123,21 @@ def test_apparatus_call_shows_its_entry_on_focus(browser, tmp_path):
     assert page.url.endswith("#apparatus-1") and page.locator("#apparatus-1").is_visible()
     assert problems == []
     context.close()
+
+
+def test_a_narrow_screen_never_scrolls_sideways(browser, tmp_path):
+    """At 375 px a long address breaks and a wide table scrolls in its own box, not the whole page."""
+    cells = "".join(f"<cell>Spalte{n}Spalte{n}</cell>" for n in range(12))
+    source = tmp_path / "narrow.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Schmal</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Siehe <ptr target="https://www.zotero.org/groups/382445/items/ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdef"/>.</p>
+<table><row>{cells}</row></table></body></text></TEI>""", encoding="utf-8")
+    html.build_site(source, tmp_path / "site")
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    table = page.locator("table.tei-table")
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth && t.getBoundingClientRect().right <= innerWidth")
+    context.close()

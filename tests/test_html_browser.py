@@ -141,3 +141,43 @@ def test_a_narrow_screen_never_scrolls_sideways(browser, tmp_path):
     table = page.locator("table.tei-table")
     assert table.evaluate("t => t.scrollWidth > t.clientWidth && t.getBoundingClientRect().right <= innerWidth")
     context.close()
+
+
+def popover_box(page) -> dict | None:
+    return page.evaluate("() => { const p = document.getElementById('entity-popover'); if (p.hidden) return null;"
+                         " const r = p.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, height: r.height}; }")
+
+
+def test_popover_fits_the_viewport_can_be_hovered_and_follows_focus(browser, site):
+    """WCAG 1.4.13: a card near the bottom of the window opens above its link, the pointer can move onto it,
+    and a card shown by keyboard focus comes back when the pointer passes over another link and away."""
+    context = browser.new_context(viewport={"width": 800, "height": 400})
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    links = page.locator("article a.entity[data-card]")
+    first, other = links.nth(0), links.nth(1)
+    first.evaluate("link => window.scrollBy(0, link.getBoundingClientRect().bottom - innerHeight + 4)")
+    first.focus()
+    box, link = popover_box(page), first.bounding_box()
+    assert box and box["bottom"] <= 400 and box["bottom"] <= link["y"], "opened above the link"
+
+    page.keyboard.press("Escape")
+    first.evaluate("link => link.blur()")
+    page.mouse.move(link["x"] + 3, link["y"] + 3)
+    box = popover_box(page)
+    page.mouse.move(link["x"] + 3, box["top"] + box["height"] / 2, steps=8)
+    page.wait_for_timeout(400)
+    assert popover_box(page), "the pointer moved from the link onto its card"
+    page.mouse.move(780, 5)
+    page.wait_for_timeout(400)
+    assert popover_box(page) is None
+
+    other.focus()
+    shown = page.locator("#entity-popover").inner_text()
+    first_box = first.bounding_box()
+    page.mouse.move(first_box["x"] + 3, first_box["y"] + 3)
+    assert page.locator("#entity-popover").inner_text() != shown
+    page.mouse.move(780, 5)
+    page.wait_for_timeout(400)
+    assert popover_box(page) and page.locator("#entity-popover").inner_text() == shown, "the focused link's card is back"
+    context.close()

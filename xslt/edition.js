@@ -61,6 +61,9 @@
     });
   }
 
+  // A card shows on hover or keyboard focus of what names it (a link, or a name inside another name's link),
+  // stays while the pointer moves onto it (WCAG 1.4.13: hoverable), and fits the viewport: below the link,
+  // else above it. When the pointer leaves, the card of the focused link, if any, comes back.
   function setUpPopovers() {
     var popover = document.createElement("div");
     popover.className = "entity-popover";
@@ -69,10 +72,26 @@
     popover.hidden = true;
     document.body.appendChild(popover);
     var current = null;
+    var hideTimer = null;
+    var gap = 6, margin = 8;
 
-    function show(link) {
-      var card = document.getElementById(link.dataset.card);
+    function place(trigger) {
+      var box = trigger.getBoundingClientRect();
+      var width = document.documentElement.clientWidth, height = document.documentElement.clientHeight;
+      var below = box.bottom + gap, above = box.top - gap - popover.offsetHeight;
+      var fitsBelow = below + popover.offsetHeight <= height - margin;
+      var top = fitsBelow || above < margin && height - box.bottom >= box.top ? below : above;
+      top = Math.max(margin, Math.min(top, height - margin - popover.offsetHeight));
+      popover.style.left = (window.scrollX + Math.max(margin, Math.min(box.left, width - popover.offsetWidth - margin))) + "px";
+      popover.style.top = (window.scrollY + top) + "px";
+    }
+
+    function show(trigger) {
+      cancelHide();
+      if (trigger === current) { return; }
+      var card = document.getElementById(trigger.dataset.card);
       if (!card) { return; }
+      if (current) { current.removeAttribute("aria-describedby"); }
       popover.replaceChildren.apply(popover, Array.prototype.map.call(card.childNodes, function (child) {
         var copy = child.cloneNode(true);
         if (copy.nodeType === Node.ELEMENT_NODE) {
@@ -83,25 +102,57 @@
         return copy;
       }));
       popover.hidden = false;
-      var box = link.getBoundingClientRect();
-      var left = Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - popover.offsetWidth - 8);
-      popover.style.left = Math.max(8, left) + "px";
-      popover.style.top = (box.bottom + window.scrollY + 6) + "px";
-      link.setAttribute("aria-describedby", popover.id);
-      current = link;
+      place(trigger);
+      trigger.setAttribute("aria-describedby", popover.id);
+      current = trigger;
     }
 
     function hide() {
+      cancelHide();
       popover.hidden = true;
       if (current) { current.removeAttribute("aria-describedby"); }
       current = null;
     }
 
-    document.querySelectorAll("a[data-card]").forEach(function (link) {
-      link.addEventListener("mouseenter", function () { show(link); });
-      link.addEventListener("focus", function () { show(link); });
-      link.addEventListener("mouseleave", hide);
-      link.addEventListener("blur", hide);
+    function cancelHide() {
+      clearTimeout(hideTimer);
+      hideTimer = null;
+    }
+
+    function focusedTrigger() {
+      var focused = document.activeElement;
+      return focused && focused.matches && focused.matches("a[data-card]") ? focused : null;
+    }
+
+    // Time to cross the gap between a link and its card.
+    function hideSoon() {
+      cancelHide();
+      hideTimer = setTimeout(function () {
+        var focused = focusedTrigger();
+        if (focused) { show(focused); } else { hide(); }
+      }, 300);
+    }
+
+    function triggerOf(node) {
+      return node && node.closest ? node.closest("[data-card]") : null;
+    }
+
+    document.addEventListener("mouseover", function (event) {
+      if (popover.contains(event.target)) { cancelHide(); return; }
+      var trigger = triggerOf(event.target);
+      if (trigger) { show(trigger); }
+    });
+    document.addEventListener("mouseout", function (event) {
+      var to = event.relatedTarget;
+      if (!(triggerOf(event.target) || popover.contains(event.target))) { return; }
+      if (to && (popover.contains(to) || triggerOf(to))) { return; }
+      hideSoon();
+    });
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches && event.target.matches("a[data-card]")) { show(event.target); }
+    });
+    document.addEventListener("focusout", function (event) {
+      if (event.target === current) { hide(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { hide(); }

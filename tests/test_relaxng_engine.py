@@ -283,3 +283,31 @@ def test_recurring_words_are_checked_each_time(tmp_path, monkeypatch):
     for _ in range(2):  # the second time, every derivation is already remembered
         found = findings(schema, tmp_path, xml)
         assert [(f.line, f.column, f.message.split(";")[0]) for f in found] == expected
+
+
+# Positions: the '<' of the offending start tag, however the source is laid out.
+LAID_OUT = ('<doc>\n<head xml:id="h">T</head><!-- <bogus/> in a comment -->\n<p>a</p><bogus\n/><bogus/>\n'
+            '<p n="a x=2" ref="h"\n   x="1">b</p>\n</doc>')
+
+
+def test_start_tags_over_several_lines_and_names_in_comments_are_located_exactly(schema, tmp_path):
+    found = [(f.line, f.column, f.message.split(";")[0]) for f in findings(schema, tmp_path, LAID_OUT)]
+    assert found == [(3, 9, "element `bogus` not allowed anywhere"), (4, 3, "element `bogus` not allowed anywhere"),
+                     (5, 4, "attribute `n` not allowed on element `p`"), (6, 4, "attribute `x` not allowed on element `p`")]
+
+
+def test_a_parsed_document_locates_the_same_way(tmp_path, monkeypatch):
+    from tei_tool import schemas, validate
+
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "doc.rng").write_text(SCHEMA)
+    (tmp_path / "doc.xml").write_text(LAID_OUT)
+    options = validate.Options(only=frozenset({"schema"}), schema_settings=schemas.SchemaSettings(schema=tmp_path / "doc.rng"))
+    found = [(f.line, f.column) for f in validate.validate_file(tmp_path / "doc.xml", options)]
+    assert found == [(3, 9), (4, 3), (5, 4), (6, 4)]
+
+
+def test_an_element_in_the_wrong_namespace_is_told_so(schema, tmp_path):
+    [finding] = findings(schema, tmp_path, '<doc xmlns="urn:other"><head xml:id="h">T</head><p>a</p></doc>')
+    assert finding.message.startswith("element `doc` not allowed")
+    assert "(this `doc` is in namespace urn:other; `doc` is expected in no namespace)" in finding.message

@@ -336,3 +336,13 @@ def test_a_pointer_into_a_file_that_is_not_xml_is_reported(tmp_path):
     [finding] = validate.validate_file(source, validate.Options(only=frozenset({"pointers"})))
     assert finding.rule == "pointer" and finding.is_error
     assert f"points into 'broken.xml', which cannot be read as XML ({tmp_path / 'broken.xml'}:1:" in finding.message
+
+
+def test_an_untagged_name_after_a_start_tag_over_two_lines_is_located(tmp_path):
+    source = tmp_path / "lint.xml"
+    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">' + HEADER + '<text><body>\n'
+                      '<p><persName ref="#kirov">Kirov</persName></p>\n<p\n   n="2">Then Kirov spoke.</p>\n'
+                      '<listPerson><person xml:id="kirov"><persName>Kirov</persName></person></listPerson>'
+                      '</body></text></TEI>', encoding="utf-8")
+    [finding] = validate.validate_file(source, validate.Options(only=frozenset({"lint"})))
+    assert (finding.line, finding.column) == (4, 15)

@@ -136,7 +136,7 @@ def _lines_of(file: str) -> tuple[str, ...]:
     if not os.path.isfile(file):  # a pipe would block
         return ()
     try:
-        return tuple(xmlsafe.decode_source(Path(file).read_bytes()).splitlines())
+        return tuple(xmlsafe.decode_source(Path(file).read_bytes()).split("\n"))  # lines as the parser counts them
     except OSError:
         return ()
 

@@ -70,7 +70,9 @@ def _text_pieces(root: etree._Element) -> Iterator[tuple[str, etree._Element, bo
 
 def _position(document: xmlsafe.Document, element: etree._Element, is_tail: bool, text: str, offset: int) -> tuple[str, int, int]:
     """File, line and column of ``text[offset]``, a piece of ``element``'s text or tail."""
-    file, start_line, start_column = document.locate(element)
+    file, tag_line, tag_column = document.locate(element)
+    start_line = element.sourceline or tag_line  # the line of the start tag's '>', after which the text begins
+    start_column = tag_column if tag_line == start_line else 1
     newline = text.rfind("\n", 0, offset)
     if is_tail:
         following = element.getnext()

@@ -15,11 +15,13 @@ import stat
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from lxml import etree
 
 from .errors import UnreadableInput, XMLInputError
 from .findings import Finding, Severity
+from .sourcemap import SourceMap
 
 XI_NS = "http://www.w3.org/2001/XInclude"
 XI_INCLUDE = f"{{{XI_NS}}}include"
@@ -101,7 +103,7 @@ def _refuse_entity_references(tree: etree._ElementTree, file: str) -> None:
         raise XMLInputError(file, ref.sourceline or 1, 1, f"entity reference {ref.text} is not expanded (entities declared in a DTD are not supported)")
 
 
-def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path) -> list[Finding]:
+def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path, text: str) -> list[Finding]:
     """XInclude may only pull in local files that exist, within reach (see :func:`_xinclude_roots`).
 
     A refused or missing target (without an ``xi:fallback``) is reported and
@@ -110,11 +112,15 @@ def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path) ->
     """
     findings = []
     roots = _xinclude_roots(source)
+    source_map = None
     for inc in list(tree.iter(XI_INCLUDE)):
         problem, fallback_allowed = _xinclude_problem(inc, source.resolve().as_uri(), roots, ())
         if problem is None or (fallback_allowed and inc.find(f"{{{XI_NS}}}fallback") is not None):
             continue
-        findings.append(Finding(file, inc.sourceline or 1, 1, Severity.ERROR, "xinclude", problem))
+        if source_map is None:
+            source_map = SourceMap(text, lambda: tree.iter(etree.Element))
+        line, column = source_map.locate(inc) or (inc.sourceline or 1, 1)
+        findings.append(Finding(file, line, column, Severity.ERROR, "xinclude", problem))
         _remove_keeping_tail(inc)
     return findings
 
@@ -205,7 +211,9 @@ class Document:
     display_name: str = ""
     load_findings: list[Finding] = field(default_factory=list)
     included_from: dict[etree._Element, str] = field(default_factory=dict, repr=False)
-    _lines_by_file: dict = field(default_factory=dict, repr=False)
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _lines_by_file: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _maps: dict[str, SourceMap] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.display_name = self.display_name or str(self.path)
@@ -221,75 +229,42 @@ class Document:
                 return self.included_from[candidate]
         return self.display_name
 
-    def _source_lines(self, file: str) -> list[str]:
-        if file not in self._lines_by_file:
+    def _source_text(self, file: str) -> str:
+        if file not in self._texts:
             try:
-                text = decode_source(Path(file).read_bytes())
+                self._texts[file] = decode_source(Path(file).read_bytes())
             except OSError:
-                text = ""
-            self._lines_by_file[file] = text.splitlines()
-        return self._lines_by_file[file]
+                self._texts[file] = ""
+        return self._texts[file]
 
     def source_line(self, file: str, line: int) -> str:
-        lines = self._source_lines(file)
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        if file not in self._lines_by_file:
+            self._lines_by_file[file] = self._source_text(file).split("\n")  # lines as the parser counts them
+        lines = self._lines_by_file[file]
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
     def locate(self, node: etree._Element, attribute: str | None = None) -> tuple[str, int, int]:
-        """``(file, line, column)`` of an element's start tag, or of one of its attributes.
-
-        libxml2 records lines only, so the column is found by looking for the
-        start tag on that line (the n-th one when siblings share a line).
-        """
+        """``(file, line, column)`` of an element's start tag (its ``<``), or of one of its attributes."""
         file = self.file_of(node)
-        line = node.sourceline or 0
-        if not line or not isinstance(node.tag, str):
-            return file, line, 0
-        return file, line, _column_in_line(self.source_line(file, line), node, attribute)
+        if not isinstance(node.tag, str):
+            return file, node.sourceline or 0, 0
+        if file not in self._maps:
+            self._maps[file] = SourceMap(self._source_text(file), lambda: self._elements_from(file))
+        line, column = self._maps[file].locate(node, attribute) or (node.sourceline or 0, 0)
+        return file, line, column
 
-
-def _qualified_tag(node: etree._Element) -> str:
-    qname = etree.QName(node)
-    prefix = node.prefix
-    return f"{prefix}:{qname.localname}" if prefix else qname.localname
-
-
-def _column_in_line(text: str, node: etree._Element, attribute: str | None) -> int:
-    tag = _qualified_tag(node)
-    pattern = re.compile(r"<" + re.escape(tag) + r"(?=[\s/>]|$)")
-    starts = [m.start() for m in pattern.finditer(text)]
-    if not starts:
-        return 1
-    occurrence = _occurrence_on_line(node)
-    start = starts[min(occurrence, len(starts) - 1)]
-    if attribute:
-        name = attribute
-        if name.startswith("{"):
-            ns, local = name[1:].split("}")
-            name = ("xml:" if ns == XML_NS else r"[\w.-]+:") + local
-        found = re.compile(r"\s(" + (name if ":" in name and "[" in name else re.escape(name)) + r")\s*=").search(text, start)
-        if found:
-            return found.start(1) + 1
-    return start + 1
-
-
-def _occurrence_on_line(node: etree._Element) -> int:
-    """How many elements with the same tag start earlier on the same line."""
-    count = 0
-    line = node.sourceline
-    for previous in node.itersiblings(preceding=True):
-        if previous.sourceline != line:
-            break
-        count += sum(1 for e in previous.iter(node.tag) if e.sourceline == line)
-    parent = node.getparent()
-    while parent is not None and parent.sourceline == line:
-        if parent.tag == node.tag:
-            count += 1
-        for previous in parent.itersiblings(preceding=True):
-            if previous.sourceline != line:
-                break
-            count += sum(1 for e in previous.iter(node.tag) if e.sourceline == line)
-        parent = parent.getparent()
-    return count
+    def _elements_from(self, file: str) -> Iterator[etree._Element]:
+        """The elements that came from ``file`` (this document, or a part it XIncludes), in document order."""
+        if not self.included_from:
+            yield from self.root.iter(etree.Element)
+            return
+        pending = [(self.root, self.display_name)]
+        while pending:
+            element, origin = pending.pop()
+            origin = self.included_from.get(element, origin)
+            if origin == file:
+                yield element
+            pending.extend((child, origin) for child in reversed(element) if isinstance(child.tag, str))
 
 
 def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = None) -> Document:
@@ -306,7 +281,7 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
     load_findings: list[Finding] = []
     included_from: dict[etree._Element, str] = {}
     if xinclude and any(True for _ in tree.iter(XI_INCLUDE)):
-        load_findings = _drop_unsafe_xincludes(tree, name, path)
+        load_findings = _drop_unsafe_xincludes(tree, name, path, decode_source(data))
         included_from = _apply_xinclude(tree, name, path)
     return Document(path=path, tree=tree, display_name=name, load_findings=load_findings, included_from=included_from)
 

@@ -18,6 +18,8 @@ from typing import Callable
 from lxml import etree
 
 from ..findings import Finding, Severity
+from ..sourcemap import SourceMap
+from ..xmlsafe import decode_source
 from .derivative import XML_WHITESPACE, Deriver
 from .patterns import (
     AFTER, ATTRIBUTE, DATA, ELEMENT, LIST, NOT_ALLOWED, TEXT, VALUE, Grammar, Pattern, nc_names, next_leaves,
@@ -57,6 +59,18 @@ def _expected_content(p: Pattern) -> tuple[list[str], list[str]]:
     return sorted(names), sorted(other)
 
 
+def _namespace_note(p: Pattern, ns: str, local: str) -> str:
+    """When an element of this name could come next in another namespace, say so (the usual
+    slip: a missing or mistyped ``xmlns``), since its name alone is among the expected ones."""
+    expected = {other for q in next_leaves(p) if q.kind == ELEMENT
+                for other, name in nc_names(q.nc) if name == local and other != ns}
+    if not expected:
+        return ""
+    def where(namespace: str) -> str:
+        return f"namespace {namespace}" if namespace else "no namespace"
+    return f" (this `{local}` is in {where(ns)}; `{local}` is expected in {' or '.join(map(where, sorted(expected)))})"
+
+
 def _attribute_names(p: Pattern, required_only: bool, el) -> list[str]:
     """The attributes that could come next, as written on ``el`` (``xml:id``), in order of local name."""
     optional = (lambda choice: any(m.nullable for m in choice.members)) if required_only else None
@@ -81,95 +95,6 @@ def _listing(names: list[str], other: list[str] = ()) -> str:
     return " or ".join(part for part in (shown, *other) if part)
 
 
-def _previous_in_document(node):
-    """The node before ``node`` in document order (its previous sibling's last descendant, or its parent)."""
-    before = node.getprevious()
-    if before is None:
-        return node.getparent()
-    while len(before):
-        before = before[-1]
-    return before
-
-
-def _decoded(source: bytes, encoding: str | None) -> str:
-    """The source as the parser read it: in the document's encoding, without a byte order mark."""
-    codec = encoding or "utf-8"
-    if codec.lower() in ("utf-8", "utf8"):
-        codec = "utf-8-sig"
-    try:
-        return source.decode(codec, errors="replace")
-    except LookupError:  # an encoding libxml2 knows and Python does not
-        return source.decode("utf-8", errors="replace")
-
-
-class _Locator:
-    """Columns for elements and attributes, found in the source text only when needed.
-
-    The source is read only if there is an error to locate, and only the
-    line of a reported element is searched, from the end of the start tag
-    before it on that line: a document with a few errors costs a few lines
-    of work however large it is.
-    """
-
-    def __init__(self, read_source: Callable[[], bytes | None], encoding: str | None = None):
-        self._read_source = read_source
-        self._encoding = encoding
-        self._lines: list[str] | None = None  # the source's lines, read at the first error
-        self._columns: dict = {}
-        self._ends: dict = {}
-
-    def _line(self, el) -> str | None:
-        if self._lines is None:
-            source = self._read_source()
-            self._lines = [] if source is None else _decoded(source, self._encoding).split("\n")
-        line = el.sourceline
-        return self._lines[line - 1] if line and line <= len(self._lines) else None
-
-    def element(self, el) -> int:
-        found = self._columns.get(el)
-        if found is None:
-            text = self._line(el)
-            if text is None:
-                return 0
-            self._search(el, text)
-            found = self._columns[el]
-        return found
-
-    def _search(self, el, text: str) -> None:
-        """Find the start tags on ``el``'s line up to ``el``, left to right, remembering each."""
-        line = el.sourceline
-        pending = []
-        node = el
-        while node is not None and node.sourceline == line and node not in self._ends:
-            pending.append(node)
-            node = _previous_in_document(node)
-        at = self._ends[node] if node is not None and node.sourceline == line else 0
-        for node in reversed(pending):
-            if isinstance(node.tag, str):
-                prefix = node.prefix
-                local = etree.QName(node).localname
-                token = f"<{prefix}:{local}" if prefix else f"<{local}"
-                column = at
-                while True:
-                    column = text.find(token, column)
-                    end = column + len(token)
-                    if column < 0 or end >= len(text) or text[end] in " \t\r/>":
-                        break
-                    column += 1
-                if column >= 0:
-                    at = column + len(token)
-                self._columns[node] = column + 1 if column >= 0 else 0
-            self._ends[node] = at
-
-    def attribute(self, el, name: str) -> int:
-        column = self.element(el)
-        if column:
-            at = self._line(el).find(f" {name}=", column)
-            if at >= 0:
-                return at + 2
-        return column
-
-
 class Validation:
     """One run of a grammar over one document."""
 
@@ -186,7 +111,7 @@ class Validation:
         self._refs: list[tuple[etree._Element, str, tuple[str, str], str]] = []
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
-        self._locator = _Locator(self._read_source, tree.docinfo.encoding)
+        self._tree, self._source_map = tree, None
         state = self.element(tree.getroot(), self.g.start)
         if state is not self.g.start and not state.nullable and state.kind != NOT_ALLOWED:
             self.report(tree.getroot(), "document incomplete")
@@ -200,9 +125,15 @@ class Validation:
         if self._locate is not None:
             file, line, column = self._locate(el, attribute)
         else:
-            file, line = self.filename, el.sourceline or 0
-            column = self._locator.attribute(el, attribute) if attribute else self._locator.element(el)
+            file, (line, column) = self.filename, self._position(el, attribute)
         self.findings.append(Finding(file, line, column, Severity.ERROR, "schema", message))
+
+    def _position(self, el, attribute: str | None) -> tuple[int, int]:
+        """Where ``el`` (or its attribute) is in the source, which is read at the first finding only."""
+        if self._source_map is None:
+            source = self._read_source()
+            self._source_map = SourceMap(decode_source(source) if source else "", lambda: self._tree.iter(etree.Element))
+        return self._source_map.locate(el, attribute) or (el.sourceline or 0, 0)
 
     @staticmethod
     def _display(el) -> str:
@@ -216,6 +147,7 @@ class Validation:
             return self.inside(el, opened)
         names, other = _expected_content(state)
         listing = f"; expected {_listing(names, other)}" if names or other else ""
+        listing += _namespace_note(state, *qn) if qn[1] in names else ""
         later = d.start_tag_open(d.relaxed(state), qn)
         if later.kind != NOT_ALLOWED:
             # Allowed further on: report, then carry on as if what was skipped had been there.

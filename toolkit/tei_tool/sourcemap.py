@@ -1,0 +1,164 @@
+"""Where an element of a file starts in its text, for findings with exact lines and columns.
+
+libxml2 records only the line on which a start tag *ends*. Usually that
+line shows the tag plainly, and the element's ``<`` is found there by
+counting like-named tags, with the count checked against the tree. When
+the line does not settle it (a tag spread over lines, a comment or CDATA
+section touching the line), the whole file's markup is scanned once,
+comments, CDATA, processing instructions and quoted attribute values
+skipped, and the n-th start tag paired with the n-th element. Both happen
+only when there is a finding to place.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Callable, Iterable, Iterator
+
+from lxml import etree
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+_MARKUP = re.compile(r"""
+    <!--.*?-->
+  | <!\[CDATA\[.*?\]\]>
+  | <\?.*?\?>
+  | <!DOCTYPE(?:[^\[>]|\[.*?\])*>
+  | </[^>]*>
+  | <(?P<name>[^\s/>!?][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>
+""", re.DOTALL | re.VERBOSE)
+_START_TAG = re.compile(r"""<(?P<name>[^\s/>!?][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+_UNCLEAR_LINE = ("<!--", "-->", "<![CDATA[", "]]>", "<?", "?>")
+
+
+class SourceMap:
+    """Positions in one file's text; ``elements`` gives that file's elements in document order."""
+
+    def __init__(self, text: str, elements: Callable[[], Iterable[etree._Element]]):
+        self.text = text
+        self._elements = elements
+        self._line_starts: list[int] | None = None
+        self._tag_of: dict[etree._Element, tuple[int, int]] | None = None  # element -> its start tag's span
+
+    def locate(self, element: etree._Element, attribute: str | None = None) -> tuple[int, int] | None:
+        """``(line, column)`` of the element's ``<``, or of the attribute's name in its start tag."""
+        span = self._on_its_line(element)
+        if span is None:
+            if self._tag_of is None:
+                self._tag_of = self._pair_all()
+            span = self._tag_of.get(element)
+            if span is None:
+                return None
+        start, end = span
+        if attribute:
+            wanted = _written_attribute(element, attribute)
+            for found in _ATTRIBUTE.finditer(self.text, start, end):
+                if found[1] == wanted:
+                    return self._position(found.start())
+        return self._position(start)
+
+    def _on_its_line(self, element: etree._Element) -> tuple[int, int] | None:
+        """The start tag's span when the line its ``>`` is on holds it whole and tells it apart."""
+        line = element.sourceline
+        starts = self._starts()
+        if not line or line > len(starts):
+            return None
+        begin = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        text = self.text[begin:end]
+        if any(mark in text for mark in _UNCLEAR_LINE):
+            return None
+        name = _written_name(element)
+        tags = [m.span() for m in _START_TAG.finditer(text) if m["name"] == name]
+        before = sum(1 for e in _before_on_line(element) if e.tag == element.tag)
+        after = sum(1 for e in _after_on_line(element) if e.tag == element.tag)
+        if len(tags) != before + 1 + after:  # some like-named tag of this line starts on another
+            return None
+        start, stop = tags[before]
+        return begin + start, begin + stop
+
+    def _pair_all(self) -> dict[etree._Element, tuple[int, int]]:
+        """Every element with its start tag, from one scan of the file's markup.
+
+        A tag with another name is passed over (an ``xi:include`` the tree no
+        longer holds, or its fallback); an element left without a tag keeps
+        libxml2's line.
+        """
+        tags = [(m.start(), m.end(), m["name"]) for m in _MARKUP.finditer(self.text) if m["name"]]
+        paired, at = {}, 0
+        for element in self._elements():
+            name = _written_name(element)
+            found = next((i for i in range(at, min(at + 64, len(tags))) if tags[i][2] == name), None)
+            if found is not None:
+                paired[element] = tags[found][:2]
+                at = found + 1
+        return paired
+
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        return self._line_starts
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        starts = self._starts()
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+
+def _before_on_line(element: etree._Element) -> Iterator[etree._Element]:
+    """Elements before ``element`` whose start tags end on its line, nearest first."""
+    line = element.sourceline
+    node = _previous_in_document(element)
+    while node is not None:
+        if isinstance(node.tag, str):
+            if node.sourceline != line:
+                return
+            yield node
+        node = _previous_in_document(node)
+
+
+def _after_on_line(element: etree._Element) -> Iterator[etree._Element]:
+    """Elements after ``element`` whose start tags end on its line, in document order."""
+    for node in _following_in_document(element):
+        if node.sourceline != element.sourceline:
+            return
+        yield node
+
+
+def _previous_in_document(node):
+    """The node before ``node`` in document order: its previous sibling's last descendant, or its parent."""
+    before = node.getprevious()
+    if before is None:
+        return node.getparent()
+    while len(before):
+        before = before[-1]
+    return before
+
+
+def _following_in_document(element: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``element`` in document order, lazily."""
+    descendants = element.iter(etree.Element)
+    next(descendants)  # the element itself
+    yield from descendants
+    for node in (element, *element.iterancestors()):
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield from sibling.iter(etree.Element)
+
+
+def _written_name(element: etree._Element) -> str:
+    local = etree.QName(element).localname
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def _written_attribute(element: etree._Element, attribute: str) -> str:
+    """An attribute as written in the start tag: ``xml:id``, ``ref``, ``xlink:href`` for ``{…xlink}href``."""
+    if not attribute.startswith("{"):
+        return attribute
+    namespace, local = attribute[1:].split("}", 1)
+    if namespace == XML_NS:
+        return "xml:" + local
+    prefix = next((p for p, uri in element.nsmap.items() if uri == namespace and p), None)
+    return f"{prefix}:{local}" if prefix else local

@@ -839,3 +839,17 @@ def test_each_page_holds_the_cards_its_mentions_name_and_no_others(tmp_path):
         assert pages[name].xpath("//main//*[@data-card]/@data-card") == ["card-clara"], name
         assert pages[name].xpath("//div[@class = 'entity-cards']/div/@id") == ["card-clara"], name
     assert pages["chronology.html"].xpath("//div[@class = 'entity-cards']") == []
+
+
+def test_the_interface_is_marked_english_and_the_words_of_the_text_in_their_language(tmp_path):
+    """Screen readers read "Skip to content" and "Occurrences in the text" with an English voice, the German
+    text, names and snippets with a German one."""
+    pages = tiny_site(tmp_path, '<p><persName ref="#clara">Clara</persName> liest.</p>')
+    index, persons = pages["index.html"], pages["persons.html"]
+    for page in pages.values():
+        assert page.get("lang") == "en" and page.xpath("string(//p[@class = 'site-title']/@lang)") == "de"
+    assert index.xpath("//h1/@lang") == ["de"] and persons.xpath("//h1/@lang") == []
+    assert index.xpath("//article/@lang") == ["de"] and not index.xpath("//nav//@lang")
+    [entry] = persons.xpath("//article[@id = 'clara']")
+    assert entry.xpath("h2/@lang") == ["de"] and entry.xpath(".//a[@class = 'occurrence']/@lang") == ["de"]
+    assert entry.xpath("string(.//h3/ancestor-or-self::*[@lang][1]/@lang)") == "en"

@@ -24,7 +24,7 @@
           <xsl:for-each select="*">
             <div>
               <dt><xsl:value-of select="if (self::tei:respStmt) then normalize-space(tei:resp) else tt:label(local-name()) || (@type ! (' (' || . || ')'))"/></dt>
-              <dd><xsl:apply-templates select="if (self::tei:respStmt) then node() except tei:resp else node()" mode="tt:body"/></dd>
+              <dd><xsl:call-template name="tt:text-lang"/><xsl:apply-templates select="if (self::tei:respStmt) then node() except tei:resp else node()" mode="tt:body"/></dd>
             </div>
           </xsl:for-each>
         </dl>
@@ -86,6 +86,7 @@
             <h3><xsl:value-of select="tt:label(local-name())"/></h3>
           </xsl:if>
           <div class="header-part tei-{local-name()}">
+            <xsl:call-template name="tt:text-lang"/>
             <xsl:for-each select="node()">
               <xsl:choose>
                 <xsl:when test="self::* and not(tt:is-block(.)) and not(self::tei:p)">

@@ -129,7 +129,7 @@
     <ol class="quotations">
       <xsl:for-each select="$quotations">
         <li>
-          <blockquote><p><xsl:value-of select="tt:truncate(tt:reading-text(.), 400, false())"/></p></blockquote>
+          <blockquote><xsl:call-template name="tt:text-lang"/><p><xsl:value-of select="tt:truncate(tt:reading-text(.), 400, false())"/></p></blockquote>
           <xsl:variable name="anchor" as="element()?" select="tt:anchor-of(.)"/>
           <p class="in-context"><a href="index.html#{if ($anchor) then tt:anchor-id($anchor) else 'main'}">In context</a></p>
         </li>
@@ -149,10 +149,11 @@
         <xsl:for-each select="$works">
           <xsl:variable name="cited-by" as="element()*" select="if (@xml:id) then (key('tt:quotations-by-source', string(@xml:id)), key('tt:mentions', string(@xml:id))) else ()"/>
           <li id="{tt:anchor-id(.)}">
+            <xsl:call-template name="tt:text-lang"/>
             <xsl:apply-templates mode="tt:body"/>
             <xsl:if test="exists($cited-by)">
               <xsl:text> </xsl:text>
-              <span class="cited-in"><xsl:text>Cited </xsl:text>
+              <span class="cited-in"><xsl:call-template name="tt:interface-lang"/><xsl:text>Cited </xsl:text>
                 <xsl:for-each select="$cited-by">
                   <xsl:variable name="anchor" as="element()?" select="tt:anchor-of(.)"/>
                   <a href="index.html#{if ($anchor) then tt:anchor-id($anchor) else 'main'}">§<xsl:value-of select="position()"/></a>

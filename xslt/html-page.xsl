@@ -30,9 +30,25 @@
   <xsl:variable name="tt:edition-title" as="xs:string" select="
     (/(tei:TEI | tei:teiCorpus) ! tt:header-title(.), /*/tei:teiHeader//tei:title ! tt:reading-text(.), 'Untitled edition')[.][1]"/>
 
+  <!-- The language of the text; the interface (navigation, labels, headings of the pages) is in English, and
+       what is quoted from the TEI carries the text's language, so that screen readers switch voices. -->
   <xsl:variable name="tt:edition-lang" as="xs:string" select="
     ((/*/@xml:lang, /*/tei:text/@xml:lang, /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)
       ! normalize-space()[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')], 'und')[1]"/>
+
+  <!-- The lang attribute of an element holding words of the text, when the text is not in English as the
+       interface is (and the lang="en" of interface words inside such an element). -->
+  <xsl:template name="tt:text-lang" as="attribute()?">
+    <xsl:if test="$tt:edition-lang ne 'en'">
+      <xsl:attribute name="lang" select="$tt:edition-lang"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="tt:interface-lang" as="attribute()?">
+    <xsl:if test="$tt:edition-lang ne 'en'">
+      <xsl:attribute name="lang" select="'en'"/>
+    </xsl:if>
+  </xsl:template>
 
   <!-- The link to a register entry (or the reading text) for an element, or empty when it has no page. -->
   <xsl:function name="tt:entry-href" as="xs:string?">
@@ -53,7 +69,7 @@
   <xsl:template name="tt:html-page" as="element()">
     <xsl:param name="file" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <html lang="{$tt:edition-lang}">
+    <html lang="en">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -65,7 +81,7 @@
       <body class="page-{substring-before($file, '.html')}">
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
-          <p class="site-title"><a href="index.html"><xsl:value-of select="$tt:edition-title"/></a></p>
+          <p class="site-title"><xsl:call-template name="tt:text-lang"/><a href="index.html"><xsl:value-of select="$tt:edition-title"/></a></p>
           <nav aria-label="Edition">
             <ul>
               <xsl:for-each select="$tt:pages">
@@ -82,7 +98,12 @@
           </nav>
         </header>
         <main id="main" tabindex="-1">
-          <h1><xsl:value-of select="$title"/></h1>
+          <h1>
+            <xsl:if test="$file = 'index.html'">
+              <xsl:call-template name="tt:text-lang"/>
+            </xsl:if>
+            <xsl:value-of select="$title"/>
+          </h1>
           <xsl:variable name="page" as="element()"><tt:page file="{$file}"/></xsl:variable>
           <xsl:choose>
             <xsl:when test="$file = 'index.html'">
@@ -145,6 +166,7 @@
     <xsl:param name="node" as="element()"/>
     <xsl:variable name="anchor" as="element()?" select="tt:anchor-of($node)"/>
     <a href="index.html#{if ($anchor) then tt:anchor-id($anchor) else 'main'}" class="occurrence">
+      <xsl:call-template name="tt:text-lang"/>
       <xsl:call-template name="tt:snippet">
         <xsl:with-param name="node" select="$node"/>
       </xsl:call-template>

@@ -64,7 +64,7 @@
     <xsl:variable name="mentions" as="element()*" select="if (@xml:id) then key('tt:mentions', string(@xml:id)) else ()"/>
     <xsl:variable name="quoted" as="element()*" select="if (@xml:id) then key('tt:quotations-by-speaker', string(@xml:id)) else ()"/>
     <article class="entry entry-{tt:entity-kind(.)}" id="{tt:anchor-id(.)}">
-      <h2><xsl:value-of select="tt:entity-name(.)"/></h2>
+      <h2><xsl:call-template name="tt:text-lang"/><xsl:value-of select="tt:entity-name(.)"/></h2>
       <xsl:variable name="facts" as="element()*" select="*[not(local-name() = $tt:not-facts)][normalize-space() or tt:date-label(.)]"/>
       <xsl:if test="exists($facts)">
         <dl class="facts">
@@ -72,6 +72,7 @@
             <div>
               <dt><xsl:value-of select="tt:label(local-name())"/></dt>
               <dd>
+                <xsl:call-template name="tt:text-lang"/>
                 <xsl:variable name="text" as="xs:string" select="tt:reading-text(.)"/>
                 <xsl:variable name="normalised" as="xs:string?" select="tt:date-label(.)"/>
                 <xsl:value-of select="if ($text = '') then $normalised else string-join(($text, $normalised[not(. = $text)] ! ('(' || . || ')')), ' ')"/>
@@ -81,7 +82,7 @@
         </dl>
       </xsl:if>
       <xsl:for-each select="tei:note | tei:desc">
-        <div class="entry-note"><xsl:apply-templates mode="tt:body"/></div>
+        <div class="entry-note"><xsl:call-template name="tt:text-lang"/><xsl:apply-templates mode="tt:body"/></div>
       </xsl:for-each>
       <xsl:variable name="authorities" as="element(tei:idno)*" select="tei:idno[normalize-space()]"/>
       <xsl:if test="exists($authorities)">

@@ -42,6 +42,7 @@
     <xsl:variable name="authors" as="xs:string*" select="/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author ! tt:reading-text(.)"/>
     <xsl:if test="exists(($subtitles, $authors)[.])">
       <p class="edition-byline">
+        <xsl:call-template name="tt:text-lang"/>
         <xsl:value-of select="string-join(($subtitles, $authors)[.], ' · ')"/>
       </p>
     </xsl:if>
@@ -67,9 +68,14 @@
       </nav>
     </xsl:if>
     <article class="edition-text">
-      <xsl:if test="/*/tei:text/@xml:lang">
-        <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
-      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="/*/tei:text/@xml:lang">
+          <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="tt:text-lang"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:apply-templates select="if (/tei:teiCorpus) then tt:member-parts(/tei:teiCorpus)
         else ((//tei:text[not(ancestor::tei:text)] | tt:other-parts(/)) ! (if (self::tei:text) then node() else .),
           /tei:*[not(self::tei:TEI)])" mode="tt:body"/>

@@ -311,3 +311,16 @@ def test_an_element_in_the_wrong_namespace_is_told_so(schema, tmp_path):
     [finding] = findings(schema, tmp_path, '<doc xmlns="urn:other"><head xml:id="h">T</head><p>a</p></doc>')
     assert finding.message.startswith("element `doc` not allowed")
     assert "(this `doc` is in namespace urn:other; `doc` is expected in no namespace)" in finding.message
+
+
+def test_stray_text_is_located_at_itself_and_named_by_its_element(schema, tmp_path):
+    [finding] = findings(schema, tmp_path, '<doc><head xml:id="h">T</head><p>a</p>\n<p>b</p> stray words <p>c</p></doc>')
+    assert (finding.line, finding.column) == (2, 10)
+    assert finding.message == "text not allowed in `doc` here; expected element `p`"
+
+
+def test_known_elements_inside_an_unknown_one_are_told_why(schema, tmp_path):
+    found = [f.message.split(";")[0] for f in findings(schema, tmp_path, '<doc><head xml:id="h">T</head><p>a</p>'
+                                                                        '<chapter><p>b</p></chapter></doc>')]
+    assert found == ["element `chapter` not allowed anywhere",
+                     "element `p` not allowed inside `chapter`, an element the schema does not know"]

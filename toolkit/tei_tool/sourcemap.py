@@ -42,8 +42,9 @@ class SourceMap:
         self._line_starts: list[int] | None = None
         self._tag_of: dict[etree._Element, tuple[int, int]] | None = None  # element -> its start tag's span
 
-    def locate(self, element: etree._Element, attribute: str | None = None) -> tuple[int, int] | None:
-        """``(line, column)`` of the element's ``<``, or of the attribute's name in its start tag."""
+    def locate(self, element: etree._Element, attribute: str | None = None, text: str | None = None) -> tuple[int, int] | None:
+        """``(line, column)`` of the element's ``<``, of the attribute's name in its start tag, or
+        of ``text`` (a text node in or after the element) where it first appears after the tag."""
         span = self._on_its_line(element)
         if span is None:
             if self._tag_of is None:
@@ -52,6 +53,8 @@ class SourceMap:
             if span is None:
                 return None
         start, end = span
+        if text and (found := self._text_after(end, text)) is not None:
+            return self._position(found)
         if attribute:
             wanted = _written_attribute(element, attribute)
             for found in _ATTRIBUTE.finditer(self.text, start, end):
@@ -78,6 +81,15 @@ class SourceMap:
             return None
         start, stop = tags[before]
         return begin + start, begin + stop
+
+    def _text_after(self, offset: int, text: str) -> int | None:
+        """Where ``text`` begins after ``offset``, if its first words are written as they read
+        (not through entity or character references)."""
+        words = text.split()[:3]
+        if not words:
+            return None
+        found = re.compile(r"\s+".join(map(re.escape, words))).search(self.text, offset, offset + 65536)
+        return found.start() if found else None
 
     def _pair_all(self) -> dict[etree._Element, tuple[int, int]]:
         """Every element with its start tag, from one scan of the file's markup.

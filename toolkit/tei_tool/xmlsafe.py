@@ -243,14 +243,15 @@ class Document:
         lines = self._lines_by_file[file]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
-    def locate(self, node: etree._Element, attribute: str | None = None) -> tuple[str, int, int]:
-        """``(file, line, column)`` of an element's start tag (its ``<``), or of one of its attributes."""
+    def locate(self, node: etree._Element, attribute: str | None = None, text: str | None = None) -> tuple[str, int, int]:
+        """``(file, line, column)`` of an element's start tag (its ``<``), of one of its attributes,
+        or of a text in or after it."""
         file = self.file_of(node)
         if not isinstance(node.tag, str):
             return file, node.sourceline or 0, 0
         if file not in self._maps:
             self._maps[file] = SourceMap(self._source_text(file), lambda: self._elements_from(file))
-        line, column = self._maps[file].locate(node, attribute) or (node.sourceline or 0, 0)
+        line, column = self._maps[file].locate(node, attribute, text) or (node.sourceline or 0, 0)
         return file, line, column
 
     def _elements_from(self, file: str) -> Iterator[etree._Element]:

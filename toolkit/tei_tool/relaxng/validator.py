@@ -121,19 +121,20 @@ class Validation:
                             attribute=self._attribute_display(el, name, aqn))
         return self.findings
 
-    def report(self, el, message: str, attribute: str | None = None) -> None:
+    def report(self, el, message: str, attribute: str | None = None, text: str | None = None) -> None:
+        """A finding at ``el``'s start tag, at one of its attributes, or at ``text`` in or after it."""
         if self._locate is not None:
-            file, line, column = self._locate(el, attribute)
+            file, line, column = self._locate(el, attribute, text)
         else:
-            file, (line, column) = self.filename, self._position(el, attribute)
+            file, (line, column) = self.filename, self._position(el, attribute, text)
         self.findings.append(Finding(file, line, column, Severity.ERROR, "schema", message))
 
-    def _position(self, el, attribute: str | None) -> tuple[int, int]:
+    def _position(self, el, attribute: str | None, text: str | None) -> tuple[int, int]:
         """Where ``el`` (or its attribute) is in the source, which is read at the first finding only."""
         if self._source_map is None:
             source = self._read_source()
             self._source_map = SourceMap(decode_source(source) if source else "", lambda: self._tree.iter(etree.Element))
-        return self._source_map.locate(el, attribute) or (el.sourceline or 0, 0)
+        return self._source_map.locate(el, attribute, text) or (el.sourceline or 0, 0)
 
     @staticmethod
     def _display(el) -> str:
@@ -172,7 +173,8 @@ class Validation:
             if recovery.kind == NOT_ALLOWED:
                 self._unknown_inside(child)
             else:
-                self.report(child, f"element `{self._display(child)}` not allowed here")
+                self.report(child, f"element `{self._display(child)}` not allowed inside `{self._display(el)}`,"
+                                   " an element the schema does not know")
                 self.inside(child, recovery)
 
     def inside(self, el, state: Pattern) -> Pattern:
@@ -188,7 +190,7 @@ class Validation:
         else:
             text = el.text
             if text and text.strip(XML_WHITESPACE):
-                after = self._text(el, content, text)
+                after = self._text(el, el, content, text)
             else:
                 after = self._whitespace(content, text or "")
         return self._end_tag(el, after, rest), ids, bool(self.d.text_leaves(content))
@@ -295,7 +297,7 @@ class Validation:
             if tag.__class__ is str:
                 elements = True
                 if pending and pending.strip(XML_WHITESPACE):
-                    content = self._text(holder, content, pending)
+                    content = self._text(el, holder, content, pending)
                 if len(child):
                     qn = tags.get(tag) or _qname(tag, tags)
                     opened = content.open_memo.get(qn) or d.start_tag_open(content, qn)
@@ -314,7 +316,7 @@ class Validation:
         if not elements and not pending.strip(XML_WHITESPACE):
             return self._whitespace(content, pending)
         if pending and pending.strip(XML_WHITESPACE):
-            content = self._text(holder, content, pending)
+            content = self._text(el, holder, content, pending)
         return content
 
     def _new_leaf(self, el, content: Pattern, key: tuple) -> Pattern:
@@ -353,7 +355,8 @@ class Validation:
             return d.b.choice([content, d.text(content, text)])
         return d.whitespace(content)
 
-    def _text(self, holder, content: Pattern, text: str) -> Pattern:
+    def _text(self, container, holder, content: Pattern, text: str) -> Pattern:
+        """The state after ``text`` in ``container``; ``holder`` is the element the text is in or after."""
         d = self.d
         leaves = content.text_leaves
         if leaves is None:
@@ -363,14 +366,14 @@ class Validation:
         else:
             after = content.text_memo.get(()) or d.text_by_signature(content, ())
         if after.kind == NOT_ALLOWED and content.kind != NOT_ALLOWED:
-            self._text_error(holder, content)
+            self._text_error(container, holder, content, text)
             return content
         return after
 
-    def _text_error(self, el, content: Pattern) -> None:
+    def _text_error(self, container, holder, content: Pattern, text: str) -> None:
         if self.d.text_leaves(content):
-            self.report(el, f"character content of element `{self._display(el)}` invalid")
+            self.report(container, f"character content of element `{self._display(container)}` invalid")
         else:
             expected, _ = _expected_content(content)
-            self.report(el, "text not allowed here"
-                            + (f"; expected element {_listing(expected)}" if expected else ""))
+            self.report(holder, f"text not allowed in `{self._display(container)}` here"
+                                + (f"; expected element {_listing(expected)}" if expected else ""), text=text)

@@ -63,7 +63,9 @@
   <!-- The content of each page: the frame applies this mode to a token naming the page,
        <tt:page file="places.html"/>, and each page's module has the template that matches it. The reading
        text is rendered straight into its frame (built first and copied in, a large text would cost twice) and
-       writes the cards of its entities; other pages are built first, to write the cards they name. -->
+       writes the cards of its entities. The bibliography and about pages link names to cards too: they are
+       built first, to write the cards they name. Registers, chronology and quotations show names as text,
+       and are rendered straight into their frames like the reading text. -->
   <xsl:mode name="tt:page-content" on-no-match="fail" on-multiple-match="fail"/>
 
   <xsl:template name="tt:html-page" as="element()">
@@ -109,7 +111,7 @@
             <xsl:when test="$file = 'index.html'">
               <xsl:apply-templates select="$page" mode="tt:page-content"/>
             </xsl:when>
-            <xsl:otherwise>
+            <xsl:when test="$file = ('bibliography.html', 'about.html')">
               <xsl:variable name="content" as="node()*">
                 <xsl:apply-templates select="$page" mode="tt:page-content">
                   <xsl:with-param name="tt:page-file" select="$file" tunnel="yes"/>
@@ -122,6 +124,11 @@
                   <xsl:with-param name="ids" select="$cards"/>
                 </xsl:call-template>
               </xsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates select="$page" mode="tt:page-content">
+                <xsl:with-param name="tt:page-file" select="$file" tunnel="yes"/>
+              </xsl:apply-templates>
             </xsl:otherwise>
           </xsl:choose>
         </main>

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from lxml import etree
 from lxml import html as lxml_html
 
-from tei_tool import html, transform, xmlsafe
+from tei_tool import html, resources, transform, xmlsafe
 from tei_tool.cli import main
 from tei_tool.errors import OutputError, TeiToolError, XMLInputError
 
@@ -853,3 +853,30 @@ def test_the_interface_is_marked_english_and_the_words_of_the_text_in_their_lang
     [entry] = persons.xpath("//article[@id = 'clara']")
     assert entry.xpath("h2/@lang") == ["de"] and entry.xpath(".//a[@class = 'occurrence']/@lang") == ["de"]
     assert entry.xpath("string(.//h3/ancestor-or-self::*[@lang][1]/@lang)") == "en"
+
+
+def test_local_images_travel_with_the_site_and_nothing_that_could_run(tmp_path):
+    """Images named by relative addresses are copied into the site at the same address, so the links work
+    wherever it is served; missing, out-of-reach or script-capable files are named in warnings instead."""
+    folder = tmp_path / "edition"
+    (folder / "img").mkdir(parents=True)
+    (folder / "page1.jpg").write_bytes(b"JPEG")
+    (folder / "img" / "fig.png").write_bytes(b"PNG")
+    (folder / "edition.js").write_text("alert(1)", encoding="utf-8")
+    (folder / "drawing.svg").write_text("<svg><script>alert(1)</script></svg>", encoding="utf-8")
+    (tmp_path / "secret.jpg").write_bytes(b"SECRET")
+    source = folder / "ed.xml"
+    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Media</title>'
+                      '</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+                      '</teiHeader><text><body><pb n="1" facs="page1.jpg"/><p>A <graphic url="img/fig.png"/>'
+                      '<graphic url="missing.png"/><graphic url="../secret.jpg"/><graphic url="edition.js"/>'
+                      '<graphic url="drawing.svg"/><graphic url="https://example.org/x.png"/></p>'
+                      '<pb n="2" facs="#surface-2"/></body></text></TEI>', encoding="utf-8")
+    site = html.build_site(source, tmp_path / "site")
+    assert (tmp_path / "site" / "page1.jpg").read_bytes() == b"JPEG"
+    assert (tmp_path / "site" / "img" / "fig.png").read_bytes() == b"PNG"
+    assert (tmp_path / "site" / "edition.js").read_text(encoding="utf-8") == (resources.xslt_dir() / "edition.js").read_text(encoding="utf-8")
+    assert not (tmp_path / "site" / "drawing.svg").exists() and not list(tmp_path.glob("site/**/secret.jpg"))
+    warned = sorted(w.message.split(",")[0] for w in site.warnings if w.rule == "html")
+    assert warned == ["@url names '../secret.jpg'", "@url names 'drawing.svg'", "@url names 'edition.js'",
+                      "@url names 'missing.png'"]

@@ -13,14 +13,17 @@ import os
 import pickle
 import shutil
 import signal
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from lxml import etree
+
 from . import parallel, resources, transform, xmlsafe
 from .atomic import atomic_directory
 from .errors import OutputError, XMLInputError
-from .findings import Finding
+from .findings import Finding, Severity
 
 STYLESHEET = "html.xsl"
 ASSETS = ("edition.css", "edition.js")
@@ -124,9 +127,57 @@ def build_site(source: Path, out_dir: Path, force: bool = False) -> Site:
     """
     document = xmlsafe.load(source)
     pages = render_pages(document)
+    media, missing = local_media(document)
     with atomic_directory(out_dir, force=force, keep=[source]) as staging:
         write_site(pages, staging)
-    return Site(directory=Path(out_dir), pages=sorted(pages), warnings=list(document.load_findings))
+        _copy_media(media, staging)
+    return Site(directory=Path(out_dir), pages=sorted(pages), warnings=[*document.load_findings, *missing])
+
+
+MEDIA_ATTRIBUTES = ("facs", "url")
+"""Attributes whose relative addresses name images and other media the pages link to (``pb/@facs``,
+``graphic/@url``); the files are copied into the site, so the links work wherever it is served."""
+MEDIA_SUFFIXES = frozenset(".jpg .jpeg .png .gif .webp .avif .tif .tiff .bmp .mp3 .ogg .oga .wav .flac .mp4 .webm .ogv .pdf".split())
+"""Kinds of files copied: images, sound, video and PDF. An SVG or HTML file could carry script that
+would run with the site's pages, so it is never copied."""
+
+
+def local_media(document: xmlsafe.Document) -> tuple[dict[str, Path], list[Finding]]:
+    """The local files the pages link to, by their address in the site (the same as in the TEI), and a
+    warning for each that cannot be copied: missing, out of reach (above the source's folder, or hidden),
+    or of a kind that could carry script (which also keeps the site's own pages and assets safe)."""
+    folder = document.path.resolve().parent
+    found: dict[str, Path] = {}
+    problems: list[Finding] = []
+    for element in document.root.iter(etree.Element):
+        for name in MEDIA_ATTRIBUTES:
+            for address in (element.get(name) or "").split():
+                relative = urllib.parse.unquote(urllib.parse.urlsplit(address).path)
+                if address.startswith(("#", "/")) or urllib.parse.urlsplit(address).scheme or not relative or relative in found:
+                    continue
+                parts = Path(relative).parts
+                target = folder.joinpath(*parts)
+                if ".." in parts or any(part.startswith(".") for part in parts) or not target.is_file():
+                    problem = "which is not a file below the source's folder"
+                elif target.suffix.lower() not in MEDIA_SUFFIXES:
+                    problem = "which is not copied: only images, sound, video and PDF are (other files could carry script)"
+                else:
+                    found[relative] = target
+                    continue
+                file, line, column = document.locate(element, name)
+                problems.append(Finding(file, line, column, Severity.WARNING, "html",
+                                        f"@{name} names {address!r}, {problem}; its link will not work in the site"))
+    return found, problems
+
+
+def _copy_media(media: dict[str, Path], directory: Path) -> None:
+    try:
+        for relative, source in media.items():
+            copy = directory / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+    except OSError as exc:
+        raise OutputError(f"cannot copy media into {directory}: {exc.strerror or exc}") from None
 
 
 def write_site(pages: dict[str, str], directory: Path) -> None:

@@ -246,3 +246,33 @@ def test_roles_classify_findings_and_an_info_never_fails_a_file(tmp_path):
     assert "0 errors, 0 warnings, 1 info in" in strict.output
     github = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
     assert github.startswith("::notice file=")
+
+
+def test_findings_on_text_nodes_are_located_at_each_text_and_subjects_elsewhere_never_crash(tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    other = (tmp_path / "other.xml").as_uri()
+    rules = write_schema(tmp_path, f"""\
+        <ns prefix="tt" uri="http://www.tei-c.org/ns/1.0"/>
+        <pattern>
+          <rule context="tt:p/text()"><report test="true()">text in p</report></rule>
+          <rule context="tei:hi"><report test="true()" subject="doc('{other}')/*">elsewhere</report></rule>
+        </pattern>
+        """)
+    (tmp_path / "other.xml").write_text("<other/>", encoding="utf-8")
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a1<lb/>a2<lb/>a3</p><ab><hi>x</hi></ab>'
+                   '</body></text></TEI>', encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--only", "schematron", "--schematron", str(rules), "--format", "json", str(doc)])
+    import json
+    found = [(f["line"], f["column"], f["message"]) for f in json.loads(result.stdout)]
+    assert found == [(1, 1, "elsewhere"), (1, 57, "text in p"), (1, 64, "text in p"), (1, 71, "text in p")]
+    assert "Traceback" not in result.output
+
+
+def test_a_schema_may_not_take_the_generated_stylesheets_prefixes(tmp_path):
+    rules = write_schema(tmp_path, '<ns prefix="xsl" uri="urn:other"/>\n<pattern><rule context="*"><assert test="true()">x</assert></rule></pattern>\n')
+    with pytest.raises(SchemaError, match="the prefix 'xsl' is reserved"):
+        schematron.load_schematron(rules)

@@ -190,7 +190,7 @@ def test_json_and_github_formats():
     result = CliRunner().invoke(main, [*args, "--format", "json"])
     findings = json.loads(result.stdout)
     assert [f["rule"] for f in findings] == ["pointer", "pointer"]
-    assert set(findings[0]) == {"file", "line", "column", "severity", "rule", "message"}
+    assert set(findings[0]) == {"file", "line", "column", "severity", "rule", "message", "hint"}
     github = CliRunner().invoke(main, [*args, "--format", "github"]).stdout
     assert github.startswith("::error file=") and ",line=7,col=20,title=pointer::" in github
 
@@ -408,7 +408,7 @@ def test_a_broken_schema_is_named_once_with_its_position(tmp_path, engine, schem
     result = CliRunner().invoke(main, ["validate", "--engine", engine, "--only", "schema", str(document)])
     [finding] = json.loads(CliRunner().invoke(main, ["validate", "--engine", engine, "--only", "schema", "--format", "json",
                                                      str(document)]).stdout)
-    assert re.fullmatch(f"declared schema unusable: {re.escape(str(tmp_path))}/{message}.*", finding["message"]), finding["message"]
+    assert re.fullmatch(f"Schema unusable: {re.escape(str(tmp_path))}/{message}.*", finding["message"]), finding["message"]
     assert result.output.count("error:") == 1, result.output
 
 

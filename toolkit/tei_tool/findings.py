@@ -51,4 +51,5 @@ class Finding:
             "severity": self.severity.value,
             "rule": self.rule,
             "message": self.message,
+            "hint": self.hint,
         }

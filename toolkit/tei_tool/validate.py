@@ -123,7 +123,8 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
         except SchemaError as exc:
             if options.schema_settings.schema is not None:
                 raise
-            findings.append(Finding(document.display_name, 1, 1, Severity.ERROR, "schema", f"declared schema unusable: {exc}"))
+            rule = "schematron" if "[schematron]" in str(exc) else "schema"
+            findings.append(Finding(document.display_name, 1, 1, Severity.ERROR, rule, f"{rule.capitalize()} unusable: {exc}"))
     if "pointers" in options.only:
         findings.extend(pointers.check_all(document, pointers.Authorities(options.authorities)))
     if "lint" in options.only:

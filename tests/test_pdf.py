@@ -549,3 +549,18 @@ def test_a_corpus_prints_each_text_under_its_title_in_contents_and_outline(tmp_p
 
     assert outline(reader.outline) == [("A Letter", 3, [("Opening", 3, [])]),
                                        ("Poems", 4, [("An Ode", 4, []), ("A Sonnet", 5, [])])]
+
+
+def test_links_to_local_files_keep_their_relative_addresses(tmp_path):
+    """A PDF made on one machine must not carry its folders (file:///home/…) in its links."""
+    source = tmp_path / "links.xml"
+    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Links</title>'
+                      '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>'
+                      '</teiHeader><text><body><p>See <ref target="notes/a%20b.txt#top">the notes</ref>, '
+                      '<ref target="../up.txt">above</ref> and <ref target="https://example.org/x">the web</ref>.</p>'
+                      '</body></text></TEI>', encoding="utf-8")
+    out = pdf.render_pdf(source, tmp_path / "links.pdf")
+    addresses = [annotation.get_object()["/A"]["/URI"] for page in pypdf.PdfReader(out).pages
+                 for annotation in page.get("/Annots") or [] if "/A" in annotation.get_object()]
+    assert sorted(addresses) == ["../up.txt", "https://example.org/x", "notes/a%20b.txt#top"]
+    assert str(tmp_path).encode() not in out.read_bytes()

@@ -19,7 +19,9 @@ import ctypes.util
 import gc
 import io
 import logging
+import os
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Iterator
 from xml.etree import ElementTree
@@ -57,6 +59,7 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
     with _weasyprint_problems() as problems, _cycle_collector_paused(), _deep_nesting_allowed(source):
         try:
             book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
+            _local_links_relative(book, source.resolve().parent)
             data = book.write_pdf(**_variant_options(variant, source))
             # Dropped before the collector resumes, which would otherwise walk
             # the whole book once to keep it and once more to free it.
@@ -66,6 +69,24 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
     if variant and problems:
         raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems))
     return atomic_write(out, data, force=force, keep=[source])
+
+
+def _local_links_relative(book, folder: Path) -> None:
+    """Give links to local files back their relative addresses.
+
+    WeasyPrint resolves every link against the source's folder, so a link to
+    ``scans/p1.jpg`` would name the folders of the machine that made the PDF
+    (``file:///home/…``), which is neither private nor of use to its readers.
+    """
+    for page in book.pages:
+        page.links = [(kind, _relative_to(folder, target) if kind == "external" and target.startswith("file:") else target,
+                       *rest) for kind, target, *rest in page.links]
+
+
+def _relative_to(folder: Path, address: str) -> str:
+    parts = urllib.parse.urlsplit(address)
+    relative = os.path.relpath(urllib.parse.unquote(parts.path), folder)
+    return urllib.parse.urlunsplit(("", "", urllib.parse.quote(Path(relative).as_posix()), parts.query, parts.fragment))
 
 
 LAYOUT_RECURSION_LIMIT = 10_000

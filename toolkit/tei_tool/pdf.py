@@ -67,7 +67,8 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
         except AssertionError as exc:  # WeasyPrint checks its own invariants with assert
             raise PdfError(f"{source}: error: [pdf] WeasyPrint could not lay the book out: {exc}") from exc
     if variant and problems:
-        raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems))
+        advice = [PROBLEM_ADVICE[key] for key in PROBLEM_ADVICE if any(key in problem for problem in problems)]
+        raise PdfError(f"{source}: cannot produce a conforming {variant.upper()} file: " + "; ".join(problems + advice))
     return atomic_write(out, data, force=force, keep=[source])
 
 
@@ -88,6 +89,11 @@ def _relative_to(folder: Path, address: str) -> str:
     relative = os.path.relpath(urllib.parse.unquote(parts.path), folder)
     return urllib.parse.urlunsplit(("", "", urllib.parse.quote(Path(relative).as_posix()), parts.query, parts.fragment))
 
+
+PROBLEM_ADVICE = {
+    '"lang" attribute': 'give the TEI root element the language of its text, e.g. xml:lang="en"',
+}
+"""What to do about WeasyPrint's conformance problems that name no TEI construct."""
 
 LAYOUT_RECURSION_LIMIT = 10_000
 """WeasyPrint recurses a few times per level of nesting; libxml2 reads

@@ -181,3 +181,24 @@ def test_popover_fits_the_viewport_can_be_hovered_and_follows_focus(browser, sit
     page.wait_for_timeout(400)
     assert popover_box(page) and page.locator("#entity-popover").inner_text() == shown, "the focused link's card is back"
     context.close()
+
+
+def test_a_note_in_a_name_or_a_ref_leaves_the_link_whole(browser, tmp_path):
+    """The browser keeps the name's and the ref's link whole, with the note call after it; the call leads to
+    the endnote and the endnote back to the call."""
+    source = tmp_path / "diary.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>Diary</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<text><body><p><persName ref="#clara">Clara<note>born Müller</note></persName> kept <ref target="https://example.org/">the diary<note>lost</note></ref>.</p></body>
+<back><listPerson><person xml:id="clara"><persName>Clara</persName></person></listPerson></back></text></TEI>""", encoding="utf-8")
+    html.build_site(source, tmp_path / "site")
+    context, page, problems = open_page(browser, (tmp_path / "site" / "index.html").as_uri())
+    assert page.locator("a a").count() == 0
+    assert page.locator("article a.entity").inner_text() == "Clara" and page.locator("article a.tei-ref").inner_text() == "the diary"
+    assert " ".join(page.locator("article p").inner_text().split()) == "¶ Clara1 kept the diary2."
+    page.locator("article sup.note-ref a").first.click()
+    assert page.url.endswith("#note-1")
+    page.locator("#note-1 a.note-back").click()
+    assert page.url.endswith("#note-1-ref")
+    assert problems == []
+    context.close()

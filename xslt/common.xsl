@@ -665,28 +665,53 @@
   </xsl:template>
 
   <!-- A link; inside another link (tunnel parameter tt:in-link, set by outputs that link names) a span, as a
-       link cannot hold a link. -->
+       link cannot hold a link. The calls of its notes follow it (tt:calls-after-link). -->
   <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body">
     <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="first" as="xs:string" select="(tokenize(normalize-space(@target)), '')[1]"/>
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url($first)"/>
     <xsl:variable name="is-link" as="xs:boolean" select="exists($href) and not($tt:in-link)"/>
-    <xsl:element name="{if ($is-link) then 'a' else 'span'}">
-      <xsl:call-template name="tt:attributes">
-        <xsl:with-param name="extra-class" select="if ($href) then () else 'unsafe-link'"/>
-      </xsl:call-template>
-      <xsl:if test="$is-link">
-        <xsl:attribute name="href" select="$href"/>
-      </xsl:if>
-      <xsl:apply-templates mode="#current">
-        <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
-      </xsl:apply-templates>
-      <!-- A pointer, or a ref without words or elements, reads its address: no link is empty. -->
-      <xsl:if test="self::tei:ptr or not(* or normalize-space())">
-        <xsl:value-of select="$first"/>
-      </xsl:if>
-    </xsl:element>
+    <xsl:call-template name="tt:calls-after-link">
+      <xsl:with-param name="rendered" as="element()">
+        <xsl:element name="{if ($is-link) then 'a' else 'span'}">
+          <xsl:call-template name="tt:attributes">
+            <xsl:with-param name="extra-class" select="if ($href) then () else 'unsafe-link'"/>
+          </xsl:call-template>
+          <xsl:if test="$is-link">
+            <xsl:attribute name="href" select="$href"/>
+          </xsl:if>
+          <xsl:apply-templates mode="#current">
+            <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
+          </xsl:apply-templates>
+          <!-- A pointer, or a ref without words or elements, reads its address: no link is empty. -->
+          <xsl:if test="self::tei:ptr or not(* or normalize-space())">
+            <xsl:value-of select="$first"/>
+          </xsl:if>
+        </xsl:element>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
+
+  <!-- A link cannot hold a link: browsers split it, cutting the outer link short. So the calls of notes and
+       apparatus entries rendered inside a link (each a link in a sup of class note-ref, which outputs that
+       number notes in the text render) follow the link, in their order; anything else is left as rendered. -->
+  <xsl:template name="tt:calls-after-link" as="node()*">
+    <xsl:param name="rendered" as="element()"/>
+    <xsl:variable name="calls" as="element()*" select="$rendered[self::a]//sup[contains-token(@class, 'note-ref')]"/>
+    <xsl:choose>
+      <xsl:when test="empty($calls)">
+        <xsl:sequence select="$rendered"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="$rendered" mode="tt:without-calls"/>
+        <xsl:sequence select="$calls"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:mode name="tt:without-calls" on-no-match="shallow-copy" on-multiple-match="fail"/>
+
+  <xsl:template match="sup[contains-token(@class, 'note-ref')]" mode="tt:without-calls"/>
 
   <!-- A link to the image labelled by its description; notes on the description follow the link. -->
   <xsl:template match="tei:graphic | tei:media" mode="tt:body">

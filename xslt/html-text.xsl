@@ -138,7 +138,7 @@
   <!-- A mention of an entity: a link to its register entry, described by its card. Whitespace at its edges
        (word-tagged texts put a space after the last word) is rendered outside, so no link underlines a space.
        Inside another link (a name within a name or a ref) it is a span with its class and card, as a link
-       cannot hold a link. -->
+       cannot hold a link; the calls of its notes follow it (tt:calls-after-link). -->
   <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2">
     <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="space-before" as="text()?" select="node()[1][self::text()][not(normalize-space())]"/>
@@ -149,20 +149,24 @@
     <xsl:variable name="kind" as="xs:string" select="(tt:entity-kind($entity), tt:mention-kind(.))[1]"/>
     <xsl:variable name="is-link" as="xs:boolean" select="exists($href) and not($tt:in-link) and not(tt:is-block(.))"/>
     <xsl:apply-templates select="$space-before" mode="#current"/>
-    <xsl:element name="{if ($is-link) then 'a' else tt:element-name(., 'span')}">
-      <xsl:call-template name="tt:attributes">
-        <xsl:with-param name="extra-class" select="string-join(('entity', 'entity-' || $kind, if ($href) then () else 'entity-unresolved'), ' ')"/>
-      </xsl:call-template>
-      <xsl:if test="$is-link">
-        <xsl:attribute name="href" select="$href"/>
-      </xsl:if>
-      <xsl:if test="$entity/@xml:id and $kind = ('person', 'place', 'org')">
-        <xsl:attribute name="data-card" select="'card-' || $entity/@xml:id"/>
-      </xsl:if>
-      <xsl:apply-templates select="node() except ($space-before, $space-after)" mode="#current">
-        <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
-      </xsl:apply-templates>
-    </xsl:element>
+    <xsl:call-template name="tt:calls-after-link">
+      <xsl:with-param name="rendered" as="element()">
+        <xsl:element name="{if ($is-link) then 'a' else tt:element-name(., 'span')}">
+          <xsl:call-template name="tt:attributes">
+            <xsl:with-param name="extra-class" select="string-join(('entity', 'entity-' || $kind, if ($href) then () else 'entity-unresolved'), ' ')"/>
+          </xsl:call-template>
+          <xsl:if test="$is-link">
+            <xsl:attribute name="href" select="$href"/>
+          </xsl:if>
+          <xsl:if test="$entity/@xml:id and $kind = ('person', 'place', 'org')">
+            <xsl:attribute name="data-card" select="'card-' || $entity/@xml:id"/>
+          </xsl:if>
+          <xsl:apply-templates select="node() except ($space-before, $space-after)" mode="#current">
+            <xsl:with-param name="tt:in-link" select="$tt:in-link or $is-link" tunnel="yes"/>
+          </xsl:apply-templates>
+        </xsl:element>
+      </xsl:with-param>
+    </xsl:call-template>
     <xsl:apply-templates select="$space-after" mode="#current"/>
   </xsl:template>
 

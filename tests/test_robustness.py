@@ -346,3 +346,43 @@ def test_an_untagged_name_after_a_start_tag_over_two_lines_is_located(tmp_path):
                       '</body></text></TEI>', encoding="utf-8")
     [finding] = validate.validate_file(source, validate.Options(only=frozenset({"lint"})))
     assert (finding.line, finding.column) == (4, 15)
+
+
+def test_our_schematron_goes_with_our_schema_however_it_was_chosen(tmp_path):
+    from tei_tool import resources, schemas
+
+    source = tmp_path / "quote.xml"
+    source.write_bytes(edition("<p><quote>hello</quote></p>"))
+    chosen = schemas.SchemaSettings(schema=resources.schemas_dir() / "tei-edition.rng")
+    for options in (validate.Options(only=frozenset({"schematron"})),
+                    validate.Options(only=frozenset({"schematron"}), schema_settings=chosen)):
+        assert any("quote-attributed" in f.message for f in validate.validate_file(source, options))
+
+
+def test_a_broken_schematron_named_on_the_command_line_stops_the_run(tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    rules = tmp_path / "rules.sch"
+    rules.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">\n'
+                     '<pattern><rule context="*"><assert test="count(*) >">x</assert></rule></pattern></schema>\n',
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--schematron", str(rules), str(SOURCES[0]), str(SOURCES[1])])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {rules}:2:28: error: [schematron] in the test of sch:assert")
+    assert "files checked" not in result.output
+
+
+def test_xinclude_reach_does_not_depend_on_where_tei_tool_runs(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    (tmp_path / "secret.txt").write_text("SECRET-OUTSIDE", encoding="utf-8")
+    source = _including(tmp_path / "edition" / "tei" / "doc.xml", str(tmp_path / "secret.txt"))
+    monkeypatch.chdir("/")  # the current folder is no reason to read a file
+    result = CliRunner().invoke(main, ["entities", str(source), "--type", "persons"])
+    assert result.exit_code == 0
+    assert f"{source}:1:" in result.stderr and "is refused" in result.stderr
+    assert b"SECRET" not in etree.tostring(xmlsafe.load(source).tree)

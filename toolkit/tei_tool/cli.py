@@ -165,16 +165,18 @@ def entities_command(paths, kind, table_format, output, authorities, force):
     Exit status: 0 on success, 2 on unreadable or malformed input or
     unwritable output.
     """
-    from . import export
+    from . import entities, export
 
+    if output == "-" and kind == "all":
+        raise click.UsageError("standard output takes one table: choose --type, or write all with -o DIR")
+    index = entities.build_index(paths, authorities)
+    click.echo(_findings_text(index.problems), err=True, nl=False)
     if output == "-":
-        if kind == "all":
-            raise click.UsageError("standard output takes one table: choose --type, or write all with -o DIR")
-        table = export.export_table(paths, kind, table_format, authorities)
+        table = export.render(*export.table(index, kind), table_format)
         sys.stdout.flush()
         sys.stdout.buffer.write(table.encode("utf-8"))  # UTF-8 whatever the locale, as documented
         return
-    written = export.export_registers(paths, Path(output), table_format, kind, authorities, force=force)
+    written = export.write_registers(index, Path(output), table_format, kind, force=force)
     click.echo(f"Wrote {len(written)} file(s) to {output}", err=True)
 
 

@@ -39,6 +39,7 @@ from typing import Iterable
 from lxml import etree
 
 from . import xmlsafe
+from .findings import Finding
 from .xmlsafe import TEI_NS, XML_NS, Document
 
 TEI = f"{{{TEI_NS}}}"
@@ -198,6 +199,7 @@ class EntityIndex:
     entities: dict[tuple[str, str], Entity]
     dates: list[DateRecord]
     quotes: list[QuoteRecord]
+    problems: list[Finding] = field(default_factory=list)  # what reading the files reported (a refused XInclude)
 
     def of_kind(self, kind: str) -> list[Entity]:
         """Entities of one kind to export: entries of the input files, and anything mentioned.
@@ -802,20 +804,23 @@ def build_index(documents: Iterable[Document | str | Path], authorities: Iterabl
     registry = _Registry()
     files: list[str] = []
     scans: list[_FileScan] = []
+    problems: list[Finding] = []
     indexed: set[str] = set()
     for source in documents:
         document = _as_document(source)
         if _file_key(document.path) in indexed:  # the same file named twice: counted once
             continue
         indexed.add(_file_key(document.path))
+        problems.extend(document.load_findings)
         outline = _outline(document.root)
         registry.add_entries(outline.entries, document.display_name, document.path)
         files.append(document.display_name)
         scans.append(_scan(document, outline))
     for source in authorities:
         authority = _as_document(source)
+        problems.extend(authority.load_findings)
         registry.add_entries(_outline(authority.root).entries, authority.display_name, authority.path)
-    index = EntityIndex(files, registry.entities, [], [])
+    index = EntityIndex(files, registry.entities, [], [], problems)
     for scan in scans:
         scan.resolve(registry, index)
     for entity in list(registry.entities.values()):

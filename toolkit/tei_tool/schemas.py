@@ -120,7 +120,8 @@ def choose(document: Path, settings: SchemaSettings, tree: etree._ElementTree | 
                     f"declared Schematron {model['href']} {why}; its rules are not checked "
                     "(give a local copy with --schematron FILE or --map-schema URL=FILE)",
                 ))
-        if not sch_models and not settings.schema and choice.relaxng == default_schema():
+        # Our rules go with our schema, whether it was chosen or fallen back on.
+        if not sch_models and choice.relaxng is not None and choice.relaxng.resolve() == default_schema().resolve():
             choice.schematron.append(default_schematron())
     return choice
 

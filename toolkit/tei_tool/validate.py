@@ -121,8 +121,8 @@ def check_document(document: xmlsafe.Document, options: Options = Options()) -> 
         try:
             findings.extend(_schema_findings(document, choice, options))
         except SchemaError as exc:
-            if options.schema_settings.schema is not None:
-                raise
+            if options.schema_settings.schema is not None or options.schema_settings.schematron:
+                raise  # a schema the user named is unusable: that stops the run, as a usage error
             rule = "schematron" if "[schematron]" in str(exc) else "schema"
             findings.append(Finding(document.display_name, 1, 1, Severity.ERROR, rule, f"{rule.capitalize()} unusable: {exc}"))
     if "pointers" in options.only:

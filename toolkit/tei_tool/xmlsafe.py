@@ -126,9 +126,10 @@ def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path, te
 
 
 def _xinclude_roots(source: Path) -> tuple[str, ...]:
-    """The folders XInclude may read from: the current one, and the document's folder's parent
-    (editions keep shared parts in sibling folders such as ``../registers/``), each with its subfolders."""
-    return os.path.realpath(Path.cwd()), os.path.realpath(source.resolve().parent.parent)
+    """The folder XInclude may read from, with its subfolders: the document's folder's parent, as
+    editions keep shared parts in sibling folders such as ``../registers/``. Not the current folder,
+    which may be any (a run from ``/`` would open the whole file system)."""
+    return (os.path.realpath(source.resolve().parent.parent),)
 
 
 def _within_reach(target: str, roots: tuple[str, ...]) -> bool:
@@ -153,8 +154,8 @@ def _xinclude_problem(inc: etree._Element, base: str, roots: tuple[str, ...], ch
     target = os.path.realpath(urllib.parse.unquote(parts.path))
     shown = href if not chain else f"{href} (included by {chain[-1]})"
     if not _within_reach(target, roots):
-        return (f"XInclude of {shown} is refused: tei-tool includes files only from below the current folder "
-                f"or the document's parent folder, and no hidden ones"), False
+        return (f"XInclude of {shown} is refused: tei-tool includes files only from below the folder "
+                f"above the document's, and no hidden ones"), False
     if not os.path.isfile(target):
         return f"XInclude target not found: {shown}", True
     if inc.get("parse", "xml") == "text" or target in chain or len(chain) >= _MAX_XINCLUDE_DEPTH:

@@ -386,3 +386,13 @@ def test_xinclude_reach_does_not_depend_on_where_tei_tool_runs(tmp_path, monkeyp
     assert result.exit_code == 0
     assert f"{source}:1:" in result.stderr and "is refused" in result.stderr
     assert b"SECRET" not in etree.tostring(xmlsafe.load(source).tree)
+
+
+def test_a_copy_of_an_edition_declaring_our_schemas_where_they_are_not_gets_ours(tmp_path):
+    """An edition started from the flagship, elsewhere: its ../schemas/ paths lead nowhere, ours stand in."""
+    source = tmp_path / "copy.xml"
+    source.write_bytes(b'<?xml-model href="../schemas/tei-edition.sch" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+                       + edition("<p><quote>hello</quote></p>"))
+    findings = validate.validate_file(source, validate.Options(only=frozenset({"schematron"})))
+    assert [f.severity.value for f in findings if "checked with tei-tool's tei-edition.sch instead" in f.message] == ["warning"]
+    assert any("quote-attributed" in f.message for f in findings)

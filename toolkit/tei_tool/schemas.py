@@ -70,6 +70,10 @@ class SchemaSettings:
         return None
 
 
+def _file_name(href: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlsplit(href).path).rstrip("/").rsplit("/", 1)[-1]
+
+
 def _is_remote(href: str) -> bool:
     scheme = urllib.parse.urlsplit(href).scheme
     return len(scheme) > 1 and scheme != "file"
@@ -114,6 +118,12 @@ def choose(document: Path, settings: SchemaSettings, tree: etree._ElementTree | 
             found, why = _resolve_model(model["href"], document, settings)
             if found:
                 choice.schematron.append(found)
+            elif _file_name(model["href"]) == default_schematron().name:  # ours, declared where the copy is not
+                choice.schematron.append(default_schematron())
+                choice.warnings.append(Finding(
+                    str(document), 1, 1, Severity.WARNING, "schematron",
+                    f"declared Schematron {model['href']} {why}; checked with tei-tool's {default_schematron().name} instead",
+                ))
             else:
                 choice.warnings.append(Finding(
                     str(document), 1, 1, Severity.WARNING, "schematron",

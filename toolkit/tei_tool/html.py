@@ -155,9 +155,8 @@ def local_media(document: xmlsafe.Document) -> tuple[dict[str, Path], list[Findi
                 relative = urllib.parse.unquote(urllib.parse.urlsplit(address).path)
                 if address.startswith(("#", "/")) or urllib.parse.urlsplit(address).scheme or not relative or relative in found:
                     continue
-                parts = Path(relative).parts
-                target = folder.joinpath(*parts)
-                if ".." in parts or any(part.startswith(".") for part in parts) or not target.is_file():
+                target = folder.joinpath(*Path(relative).parts)
+                if not xmlsafe.within_reach(os.path.realpath(target), (str(folder),)) or not target.is_file():
                     problem = "which is not a file below the source's folder"
                 elif target.suffix.lower() not in MEDIA_SUFFIXES:
                     problem = "which is not copied: only images, sound, video and PDF are (other files could carry script)"

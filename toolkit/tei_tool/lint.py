@@ -14,6 +14,7 @@ from typing import Iterator
 from lxml import etree
 
 from . import xmlsafe
+from .sourcemap import written_name
 from .findings import Finding, Severity
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -86,16 +87,11 @@ def _position(document: xmlsafe.Document, element: etree._Element, is_tail: bool
         return file, line, offset - newline
     source = document.source_line(file, line)
     if is_tail:
-        end_tag = source.find(f"</{_qualified(element)}>", max(start_column - 1, 0))
-        begin = end_tag + len(_qualified(element)) + 3 if end_tag >= 0 and line == start_line else -1
+        end_tag = source.find(f"</{written_name(element)}>", max(start_column - 1, 0))
+        begin = end_tag + len(written_name(element)) + 3 if end_tag >= 0 and line == start_line else -1
     else:
         begin = source.find(">", max(start_column - 1, 0)) + 1
     return file, line, (begin + offset + 1) if begin > 0 else 0
-
-
-def _qualified(element: etree._Element) -> str:
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
 
 
 def check_untagged(document: xmlsafe.Document) -> Iterator[Finding]:

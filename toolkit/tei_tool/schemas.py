@@ -63,7 +63,7 @@ class SchemaSettings:
     mapping: tuple[tuple[str, Path], ...] = ()
 
     def local_copy(self, href: str) -> Path | None:
-        name = href.rstrip("/").rsplit("/", 1)[-1]
+        name = _file_name(href)
         for pattern, local in self.mapping:
             if href == pattern or name == pattern:
                 return local

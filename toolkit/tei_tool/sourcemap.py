@@ -73,7 +73,7 @@ class SourceMap:
         text = self.text[begin:end]
         if any(mark in text for mark in _UNCLEAR_LINE):
             return None
-        name = _written_name(element)
+        name = written_name(element)
         tags = [m.span() for m in _START_TAG.finditer(text) if m["name"] == name]
         before = sum(1 for e in _before_on_line(element) if e.tag == element.tag)
         after = sum(1 for e in _after_on_line(element) if e.tag == element.tag)
@@ -101,7 +101,7 @@ class SourceMap:
         tags = [(m.start(), m.end(), m["name"]) for m in _MARKUP.finditer(self.text) if m["name"]]
         paired, at = {}, 0
         for element in self._elements():
-            name = _written_name(element)
+            name = written_name(element)
             found = next((i for i in range(at, min(at + 64, len(tags))) if tags[i][2] == name), None)
             if found is not None:
                 paired[element] = tags[found][:2]
@@ -160,17 +160,26 @@ def _following_in_document(element: etree._Element) -> Iterator[etree._Element]:
                 yield from sibling.iter(etree.Element)
 
 
-def _written_name(element: etree._Element) -> str:
+def written_name(element: etree._Element) -> str:
+    """An element's name as written in its tags: ``persName``, ``tei:persName``."""
     local = etree.QName(element).localname
     return f"{element.prefix}:{local}" if element.prefix else local
 
 
+def written_attribute(element: etree._Element, namespace: str, local: str) -> str:
+    """An attribute name with the prefix its namespace has on ``element``: ``xml:id``, ``ref``,
+    ``xlink:href``; ``{namespace}local`` when the element declares no prefix for it."""
+    if not namespace:
+        return local
+    if namespace == XML_NS:
+        return f"xml:{local}"
+    prefix = next((p for p, uri in element.nsmap.items() if uri == namespace and p), None)
+    return f"{prefix}:{local}" if prefix else f"{{{namespace}}}{local}"
+
+
 def _written_attribute(element: etree._Element, attribute: str) -> str:
-    """An attribute as written in the start tag: ``xml:id``, ``ref``, ``xlink:href`` for ``{…xlink}href``."""
+    """An attribute given as written or in Clark notation (``{…xlink}href``), as written in the start tag."""
     if not attribute.startswith("{"):
         return attribute
     namespace, local = attribute[1:].split("}", 1)
-    if namespace == XML_NS:
-        return "xml:" + local
-    prefix = next((p for p, uri in element.nsmap.items() if uri == namespace and p), None)
-    return f"{prefix}:{local}" if prefix else local
+    return written_attribute(element, namespace, local)

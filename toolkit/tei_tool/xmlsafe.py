@@ -132,7 +132,7 @@ def _xinclude_roots(source: Path) -> tuple[str, ...]:
     return (os.path.realpath(source.resolve().parent.parent),)
 
 
-def _within_reach(target: str, roots: tuple[str, ...]) -> bool:
+def within_reach(target: str, roots: tuple[str, ...]) -> bool:
     """Below one of ``roots``, and not a hidden file or inside a hidden folder there (``.ssh``, ``.env``, …)."""
     for root in roots:
         below = os.path.relpath(target, root)
@@ -153,7 +153,7 @@ def _xinclude_problem(inc: etree._Element, base: str, roots: tuple[str, ...], ch
         return f"XInclude of a remote resource is refused: {href}", True
     target = os.path.realpath(urllib.parse.unquote(parts.path))
     shown = href if not chain else f"{href} (included by {chain[-1]})"
-    if not _within_reach(target, roots):
+    if not within_reach(target, roots):
         return (f"XInclude of {shown} is refused: tei-tool includes files only from below the folder "
                 f"above the document's, and no hidden ones"), False
     if not os.path.isfile(target):

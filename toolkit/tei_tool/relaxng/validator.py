@@ -18,7 +18,7 @@ from typing import Callable
 from lxml import etree
 
 from ..findings import Finding, Severity
-from ..sourcemap import SourceMap
+from ..sourcemap import SourceMap, written_attribute, written_name
 from ..xmlsafe import decode_source
 from .derivative import XML_WHITESPACE, Deriver
 from .patterns import (
@@ -26,7 +26,6 @@ from .patterns import (
 )
 
 _MAX_LISTED = 12
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 _ATTRIBUTE_SETS_LIMIT = 200_000  # remembered (state, attributes) pairs, most of them recurring
 _LEAF_RESULTS_LIMIT = 200_000  # remembered outcomes of elements without children
 
@@ -76,17 +75,7 @@ def _attribute_names(p: Pattern, required_only: bool, el) -> list[str]:
     optional = (lambda choice: any(m.nullable for m in choice.members)) if required_only else None
     attributes = [q for q in next_leaves(p, whole_groups=True, prune=optional) if q.kind == ATTRIBUTE]
     names = {name for q in attributes for name in nc_names(q.nc)}
-    return [_prefixed(ns, local, el) for ns, local in sorted(names, key=lambda name: (name[1], name[0]))]
-
-
-def _prefixed(ns: str, local: str, el) -> str:
-    """An attribute name with the prefix its namespace has (``xml``, or the one ``el`` declares)."""
-    if not ns:
-        return local
-    if ns == XML_NS:
-        return f"xml:{local}"
-    prefix = next((p for p, uri in el.nsmap.items() if uri == ns and p), None)
-    return f"{prefix}:{local}" if prefix else f"{{{ns}}}{local}"
+    return [written_attribute(el, ns, local) for ns, local in sorted(names, key=lambda name: (name[1], name[0]))]
 
 
 def _listing(names: list[str], other: list[str] = ()) -> str:
@@ -136,9 +125,7 @@ class Validation:
             self._source_map = SourceMap(decode_source(source) if source else "", lambda: self._tree.iter(etree.Element))
         return self._source_map.locate(el, attribute, text) or (el.sourceline or 0, 0)
 
-    @staticmethod
-    def _display(el) -> str:
-        return etree.QName(el).localname if not el.prefix else f"{el.prefix}:{etree.QName(el).localname}"
+    _display = staticmethod(written_name)
 
     def element(self, el, state: Pattern) -> Pattern:
         d = self.d
@@ -259,7 +246,7 @@ class Validation:
 
     @staticmethod
     def _attribute_display(el, name: str, aqn) -> str:
-        return _prefixed(*aqn, el) if name.startswith("{") else name
+        return written_attribute(el, *aqn) if name.startswith("{") else name
 
     def _attribute_error(self, el, name, aqn, value, state) -> None:
         shown = self._attribute_display(el, name, aqn)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tei_tool import entities, html, validate, xmlsafe
+from tei_tool import entities, html, parallel, validate, xmlsafe
 from tei_tool.errors import TeiToolError
 
 HERE = Path(__file__).resolve().parent
@@ -248,6 +248,59 @@ def test_ctrl_c_during_worker_processes_ends_without_tracebacks():
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to every process of the group
     out, err = process.communicate(timeout=30)
     assert out.strip() == "Interrupted." and "Traceback" not in err, err
+
+
+def _run_workers(body: str) -> subprocess.CompletedProcess:
+    """``body`` in a fresh interpreter (this one may run Saxon already, and then nothing is forked)."""
+    script = "import os, sys, time\nfrom tei_tool import parallel\nfrom tei_tool.errors import TeiToolError\n" + body
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+
+def test_an_error_in_a_worker_is_raised_in_the_parent_and_the_other_workers_end():
+    done = _run_workers(
+        "def work(batch):\n"
+        "    if 'bad' in batch:\n        raise TeiToolError('schema broke on bad')\n"
+        "    time.sleep(20)\n    return batch\n"
+        "started = time.monotonic()\n"
+        "try:\n    list(parallel.map_in_order(work, ['good', 'bad', 'other'], 2))\n"
+        "except TeiToolError as exc:\n    print(exc, round(time.monotonic() - started))\n")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    message, seconds = done.stdout.rsplit(" ", 1)
+    assert message == "schema broke on bad" and int(seconds) < 10  # the sleeping worker was not waited for
+
+
+def test_a_worker_that_dies_is_reported_with_its_files_instead_of_hanging(tmp_path):
+    files = []
+    for name in ("a", "doomed", "b"):  # a folder each: a batch each
+        (tmp_path / name).mkdir()
+        files.append(tmp_path / name / f"{name}.xml")
+        files[-1].write_text("<TEI/>", encoding="utf-8")
+    done = _run_workers(
+        "def work(batch):\n"
+        "    if any(path.endswith('doomed.xml') for path in batch):\n        os.kill(os.getpid(), 9)\n"
+        "    return batch\n"
+        f"try:\n    list(parallel.map_in_order(work, {list(map(str, files))!r}, 2))\n"
+        "except TeiToolError as exc:\n    print(exc)\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"a worker process stopped unexpectedly while checking {files[1]}"
+
+
+@pytest.mark.skipif(parallel.usable_cpus() < 2,
+                    reason="sharing out batches needs two CPUs for two workers")
+def test_a_worker_busy_with_a_slow_file_leaves_the_others_to_the_other_worker(tmp_path):
+    for name, size in [("slow", 4000)] + [(f"quick{i}", 100) for i in range(6)]:
+        (tmp_path / name / "f.xml").parent.mkdir()
+        (tmp_path / name / "f.xml").write_text("x" * size, encoding="utf-8")
+    done = _run_workers(
+        "def work(batch):\n"
+        "    time.sleep(3 if batch[0].endswith(os.path.join('slow', 'f.xml')) else 0.05)\n"
+        "    return [os.getpid()] * len(batch)\n"
+        f"files = sorted(os.path.join({str(tmp_path)!r}, d, 'f.xml') for d in os.listdir({str(tmp_path)!r}))\n"
+        "pids = list(parallel.map_in_order(work, files, 2))\n"
+        f"slow = pids[files.index(os.path.join({str(tmp_path)!r}, 'slow', 'f.xml'))]\n"
+        "print(len(pids), sum(pid == slow for pid in pids))\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["7", "1"]
 
 
 def test_no_more_worker_processes_than_cpus(tmp_path):

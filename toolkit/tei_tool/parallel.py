@@ -9,11 +9,16 @@ the caller checks its files itself.  Files go to the workers in batches
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import select
 import signal
 import sys
 import threading
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterator, NoReturn, Sequence, TypeVar
+
+from .errors import TeiToolError
 
 Result = TypeVar("Result")
 
@@ -88,22 +93,123 @@ def map_in_order(work: Callable[[list], list[Result]], paths: Sequence, jobs: in
     """``work(batch)`` over batches of ``paths`` in ``jobs`` forked processes, one result per path,
     in input order.  Callers make sure :func:`fork_is_safe` first (else they work in this process:
     starting workers afresh would re-run the caller's main script, which not every script allows).
-    """
-    import multiprocessing  # only when several processes are wanted: a one-file run need not load it
 
+    Each worker is handed one batch at a time, the next when it sends back the last, so a worker
+    that drew small files takes on more of them.  Plain forked processes and pipes cost a few
+    milliseconds where a ``multiprocessing`` pool costs some tens: a run of three novels notices.
+    """
     jobs = min(jobs, usable_cpus())  # more processes than CPUs only wait for each other
     planned = batches(paths, jobs)
     done: dict[int, Result] = {}
     following = 0
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(planned)), initializer=_leave_interrupts_to_parent) as pool:
-        results = pool.imap(work, [[paths[i] for i in batch] for batch in planned], chunksize=1)
-        for batch, batch_results in zip(planned, results):
-            done.update(zip(batch, batch_results))
+    with _Workers(work, [[paths[i] for i in batch] for batch in planned], min(jobs, len(planned))) as workers:
+        for number, batch_results in workers.results():
+            done.update(zip(planned[number], batch_results))
             while following in done:
                 yield done.pop(following)
                 following += 1
 
 
-def _leave_interrupts_to_parent() -> None:
-    """Ctrl-C reaches every process of the terminal; the parent alone answers it (and ends the workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+class _Worker:
+    """A forked process, the pipe that hands it batch numbers and the pipe its results come back by."""
+
+    def __init__(self, pid: int, tasks: int, results: int):
+        self.pid = pid
+        self.tasks = os.fdopen(tasks, "w")
+        self.results = os.fdopen(results, "rb")
+        self.batch: int | None = None
+
+    def hand(self, number: int) -> None:
+        self.batch = number
+        self.tasks.write(f"{number}\n")
+        self.tasks.flush()
+
+
+class _Workers:
+    """Worker processes sharing out numbered batches; used as a context manager, which ends them."""
+
+    def __init__(self, work: Callable[[list], list[Result]], batched_paths: list[list], count: int):
+        self.work, self.batched_paths = work, batched_paths
+        self.unhanded = iter(range(len(batched_paths)))
+        self.workers: list[_Worker] = []
+        for _ in range(count):
+            self._start()
+
+    def _start(self) -> None:
+        tasks_read, tasks_write = os.pipe()
+        results_read, results_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            for worker in self.workers:  # the other workers' pipes: theirs and the parent's alone
+                os.close(worker.tasks.fileno())
+                os.close(worker.results.fileno())
+            os.close(tasks_write)
+            os.close(results_read)
+            _serve(self.work, self.batched_paths, tasks_read, results_write)
+        os.close(tasks_read)
+        os.close(results_write)
+        self.workers.append(_Worker(pid, tasks_write, results_read))
+
+    def results(self) -> Iterator[tuple[int, list[Result]]]:
+        """(batch number, its results) as the workers send them, until every batch is done."""
+        busy = {}
+        for worker in self.workers:
+            self._hand_next(worker, busy)
+        while busy:
+            ready, _, _ = select.select(list(busy), [], [])
+            for fd in ready:
+                worker = busy.pop(fd)
+                number = worker.batch
+                try:
+                    batch_results, problem = pickle.load(worker.results)
+                except (EOFError, pickle.UnpicklingError):
+                    files = ", ".join(map(str, self.batched_paths[number]))
+                    raise TeiToolError(f"a worker process stopped unexpectedly while checking {files}") from None
+                if problem is not None:
+                    raise problem
+                self._hand_next(worker, busy)
+                yield number, batch_results
+
+    def _hand_next(self, worker: _Worker, busy: dict) -> None:
+        number = next(self.unhanded, None)
+        if number is not None:
+            worker.hand(number)
+            busy[worker.results.fileno()] = worker
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        """Closing a worker's task pipe ends it once its batch is done; after an error or Ctrl-C here
+        it is not wanted any more, so it is stopped."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.tasks.close()
+            if kind is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGTERM)
+        for worker in self.workers:
+            worker.results.close()
+            os.waitpid(worker.pid, 0)
+
+
+def _serve(work: Callable[[list], list], batched_paths: list[list], tasks: int, results: int) -> NoReturn:
+    """In a worker: for each batch number read from ``tasks``, ``work`` on that batch, and its
+    results (or what stopped it) written to ``results``; then exit, never returning into the
+    parent's code.  Ctrl-C is left to the parent, which then stops this process."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with os.fdopen(tasks) as incoming, os.fdopen(results, "wb") as outgoing:
+            for line in incoming:
+                try:
+                    outcome = work(batched_paths[int(line)]), None
+                except Exception as exc:  # the process boundary: the parent raises it
+                    outcome = None, exc
+                try:
+                    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # an error that cannot be pickled: its message then
+                    data = pickle.dumps((None, TeiToolError(str(outcome[1]))))
+                outgoing.write(data)
+                outgoing.flush()
+    finally:
+        os._exit(0)

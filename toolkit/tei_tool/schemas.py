@@ -14,8 +14,6 @@ import functools
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,6 +378,8 @@ class JingSchema:
     """
 
     def __init__(self, path: Path):
+        import shutil  # here, not at the top: a run without jing need not load it
+
         jar = os.environ.get("JING_JAR")
         if jar and shutil.which("java"):
             self.command = ["java", "-jar", jar]
@@ -390,6 +390,8 @@ class JingSchema:
         self.path = path
 
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
+        import subprocess
+
         compact = ["-c"] if self.path.suffix == ".rnc" else []
         result = subprocess.run([*self.command, *compact, str(self.path), str(document.path)], capture_output=True, text=True)
         for line in result.stdout.splitlines():

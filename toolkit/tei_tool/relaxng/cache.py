@@ -15,8 +15,6 @@ import os
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from ..atomic import atomic_write
-
 Product = TypeVar("Product")
 
 
@@ -53,6 +51,8 @@ def cached(path: str | Path, kind: str, build: Callable[[], tuple[bytes, list[Pa
     except Exception:  # whatever a damaged entry makes ``load`` raise: the entry is built again
         pass
     data, files = build()
+    from ..atomic import atomic_write  # only when writing: a cache hit need not load tempfile
+
     hashes = [[str(f), _sha256(f)] for f in dict.fromkeys([path, *files])]
     try:
         atomic_write(directory / f"{_combined(hashes)}.{kind}", data)

@@ -48,6 +48,24 @@ def test_cli_build_missing_file(tmp_path):
     assert result.exit_code == 2 and "no such file" in result.output
 
 
+A_PAGE_WITH_A_MISSING_SCAN = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en">
+  <teiHeader><fileDesc><titleStmt><title>A page</title></titleStmt>
+    <publicationStmt><p>Test.</p></publicationStmt><sourceDesc><p>Made up.</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><pb facs="missing.png"/><p>One paragraph.</p></body></text>
+</TEI>
+"""
+
+
+def test_build_reports_the_warnings_of_the_html_edition(tmp_path):
+    source = tmp_path / "page.xml"
+    source.write_text(A_PAGE_WITH_A_MISSING_SCAN, encoding="utf-8")
+    result = build.build(source, tmp_path / "lib")
+    assert [(f.line, f.rule) for f in result.warnings if "missing.png" in f.message] == [(4, "html")]
+    shown = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "cli")])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stderr.count("warning: [html] @facs names 'missing.png'") == 1
+
+
 @pytest.mark.slow
 def test_build_flagship(tmp_path):
     if not FLAGSHIP.exists():

@@ -68,8 +68,14 @@ def build(source: Path, out_dir: Path, force: bool = False, progress: Callable[[
         raise InvalidEdition(source, findings)
     result.warnings = findings
     pdf_name = f"{source.stem}.pdf"
+
+    def publish_html(directory: Path) -> None:
+        site = html.build_site(source, directory)
+        # The site repeats the document's load findings, which validation has reported already.
+        result.warnings += [w for w in site.warnings if w not in result.warnings]
+
     with atomic_directory(out_dir, force=force, keep=[source]) as staging:
-        run("html", "html/", lambda: html.build_site(source, staging / "html"))
+        run("html", "html/", lambda: publish_html(staging / "html"))
         run("pdf", pdf_name, lambda: pdf.render_pdf(source, staging / pdf_name))
         run("entities", "entities/", lambda: export.export_registers([source], staging / "entities"))
     result.seconds = time.perf_counter() - started

@@ -22,7 +22,7 @@ from tei_tool.entities import (
     ENCLOSING_LOCATION_ELEMENTS, LOCATION_ELEMENTS, RECORD_KINDS, REGISTER_LISTS, QuoteRecord, build_index, location_id,
 )
 from tei_tool.errors import OutputError, XMLInputError
-from tei_tool.export import export_registers, render, table
+from tei_tool.export import export_registers, export_table, render, table
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "entities"
@@ -330,6 +330,18 @@ def test_cli_writes_one_file_per_type(tmp_path):
         "dates.jsonl", "orgs.jsonl", "persons.jsonl", "places.jsonl", "quotes.jsonl", "works.jsonl"]
     again = CliRunner().invoke(main, ["entities", str(LETTERS), "-o", str(tmp_path / "out"), "--format", "jsonl"])
     assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_what_the_sources_lack_is_handed_over_before_any_output(tmp_path):
+    source = tmp_path / "part-missing.xml"
+    source.write_text(LETTERS.read_text(encoding="utf-8").replace(
+        "<body>", '<body><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="absent.xml"/>', 1), encoding="utf-8")
+    seen = []
+    text = export_table([source], "orgs", "csv", on_problems=lambda problems: seen.append([f.rule for f in problems]))
+    export_registers([source], tmp_path / "out", on_problems=lambda problems: seen.append(list((tmp_path / "out").glob("*"))))
+    assert seen == [["xinclude"], []] and text.splitlines()[1].startswith("nkvd,")
+    result = CliRunner().invoke(main, ["entities", str(source), "-o", str(tmp_path / "again")])
+    assert result.exit_code == 0 and "error: [xinclude] XInclude target not found: absent.xml" in result.stderr
 
 
 def test_cli_writes_one_type_to_stdout():

@@ -165,18 +165,20 @@ def entities_command(paths, kind, table_format, output, authorities, force):
     Exit status: 0 on success, 2 on unreadable or malformed input or
     unwritable output.
     """
-    from . import entities, export
+    from . import export
 
     if output == "-" and kind == "all":
         raise click.UsageError("standard output takes one table: choose --type, or write all with -o DIR")
-    index = entities.build_index(paths, authorities)
-    click.echo(_findings_text(index.problems), err=True, nl=False)
+
+    def show_problems(problems):
+        click.echo(_findings_text(problems), err=True, nl=False)
+
     if output == "-":
-        table = export.render(*export.table(index, kind), table_format)
+        table = export.export_table(paths, kind, table_format, authorities, on_problems=show_problems)
         sys.stdout.flush()
         sys.stdout.buffer.write(table.encode("utf-8"))  # UTF-8 whatever the locale, as documented
         return
-    written = export.write_registers(index, Path(output), table_format, kind, force=force)
+    written = export.export_registers(paths, Path(output), table_format, kind, authorities, force=force, on_problems=show_problems)
     click.echo(f"Wrote {len(written)} file(s) to {output}", err=True)
 
 

@@ -14,11 +14,12 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .atomic import atomic_write
 from .entities import ENTITY_KINDS, RECORD_KINDS, Entity, EntityIndex, build_index
 from .errors import OutputError
+from .findings import Finding
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 TYPE_CHOICES = ("all", *RECORD_KINDS)
@@ -187,20 +188,38 @@ def write_registers(index: EntityIndex, out_dir: Path, fmt: str = "csv", types: 
     return targets
 
 
+ProblemsHandler = Callable[[list[Finding]], None]
+"""Receives what indexing the sources reported (an XInclude part refused or missing), before any output."""
+
+
 def export_registers(
-    paths: Iterable[Path], out_dir: Path, fmt: str = "csv", types: str = "all", authorities: Iterable[Path] = (), *, force: bool = False
+    paths: Iterable[Path], out_dir: Path, fmt: str = "csv", types: str = "all", authorities: Iterable[Path] = (), *,
+    force: bool = False, on_problems: ProblemsHandler | None = None,
 ) -> list[Path]:
     """Index ``paths`` (with ``authorities`` to resolve pointers) and write the tables into ``out_dir``."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     selected_kinds(types)
-    return write_registers(build_index(paths, authorities), out_dir, fmt, types, force=force)
+    return write_registers(_index(paths, authorities, on_problems), out_dir, fmt, types, force=force)
 
 
-def export_table(paths: Iterable[Path], kind: str, fmt: str = "csv", authorities: Iterable[Path] = ()) -> str:
+def export_table(
+    paths: Iterable[Path], kind: str, fmt: str = "csv", authorities: Iterable[Path] = (), *, on_problems: ProblemsHandler | None = None
+) -> str:
     """Index ``paths`` and return the table of one kind as text (for standard output)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     if kind not in RECORD_KINDS:
         raise ValueError(f"unknown type {kind!r}; choose one of {', '.join(RECORD_KINDS)}")
-    return render(*table(build_index(paths, authorities), kind), fmt)
+    return render(*table(_index(paths, authorities, on_problems), kind), fmt)
+
+
+def _check_format(fmt: str) -> None:
+    """Refuse an unknown format before any file is read."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _index(paths: Iterable[Path], authorities: Iterable[Path], on_problems: ProblemsHandler | None) -> EntityIndex:
+    index = build_index(paths, authorities)
+    if on_problems is not None:
+        on_problems(index.problems)
+    return index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import os
 import sys
 import time
@@ -45,6 +46,21 @@ def _discard_standard_output() -> None:
     """Point standard output at the null device, so that the final flush at exit cannot fail again."""
     with contextlib.suppress(OSError, AttributeError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+class _ChoiceOf(click.Choice):
+    """A choice among the values of a library constant, looked up when first needed, so that
+    declaring one command's options does not import the modules of the others."""
+
+    def __init__(self, module: str, constant: str):
+        super().__init__((), case_sensitive=True)
+        del self.choices  # the property below gives them
+        self._constant = module, constant
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:
+        module, constant = self._constant
+        return tuple(getattr(importlib.import_module(f".{module}", __package__), constant))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,9 +164,9 @@ def _source_line(file: str, line: int) -> str:
 
 @main.command("entities", short_help="Export persons, places, orgs, dates, quotes and works as tables.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
-@click.option("--type", "kind", type=click.Choice(["all", "persons", "places", "orgs", "dates", "quotes", "works"]),
+@click.option("--type", "kind", type=_ChoiceOf("export", "TYPE_CHOICES"),
               default="all", show_default=True, help="Which table to export; 'all' needs -o DIR.")
-@click.option("--format", "table_format", type=click.Choice(["csv", "tsv", "json", "jsonl"]), default="csv",
+@click.option("--format", "table_format", type=_ChoiceOf("export", "FORMATS"), default="csv",
               show_default=True, help="CSV (RFC 4180), TSV, a JSON array or JSON Lines.")
 @click.option("--output", "-o", default="-", show_default=True, metavar="DIR|-",
               help="Directory for one file per type (persons.csv, …), or - for one type on standard output.")
@@ -186,7 +202,7 @@ def entities_command(paths, kind, table_format, output, authorities, force):
 @click.argument("source", type=click.Path(path_type=Path), metavar="FILE")
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="OUT.pdf",
               help="The PDF file to write (written atomically).")
-@click.option("--variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None,
+@click.option("--variant", type=_ChoiceOf("pdf", "VARIANTS"), default=None,
               help="pdf/a-3b: archival, with the TEI file attached; pdf/ua-1: tagged for accessibility.")
 @click.option("--force", is_flag=True, help="Replace OUT.pdf if it exists.")
 def pdf_command(source, output, variant, force):

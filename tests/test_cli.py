@@ -1,0 +1,29 @@
+"""The command line as a whole: what every command shares."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+
+from tei_tool import export, pdf
+from tei_tool.cli import main
+
+
+def _choices(command: str, option: str) -> tuple[str, ...]:
+    param = next(p for p in main.commands[command].params if p.name == option)
+    assert isinstance(param.type, click.Choice)
+    return tuple(param.type.choices)
+
+
+def test_option_choices_are_the_librarys():
+    assert _choices("entities", "kind") == export.TYPE_CHOICES
+    assert _choices("entities", "table_format") == export.FORMATS
+    assert _choices("pdf", "variant") == pdf.VARIANTS
+
+
+def test_declaring_the_commands_imports_neither_the_pdf_nor_the_export_machinery():
+    script = "import sys, tei_tool.cli; print(sorted({'tei_tool.pdf', 'tei_tool.export', 'saxonche'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import click
+import pytest
+from click.testing import CliRunner
 
 from tei_tool import export, pdf
 from tei_tool.cli import main
@@ -27,3 +29,13 @@ def test_declaring_the_commands_imports_neither_the_pdf_nor_the_export_machinery
     script = "import sys, tei_tool.cli; print(sorted({'tei_tool.pdf', 'tei_tool.export', 'saxonche'} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [
+    ["validate"], ["html", "-o", "site"], ["pdf", "-o", "book.pdf"], ["entities", "-o", "tables"], ["build", "-o", "dist"],
+])
+def test_every_command_reports_a_missing_input_alike(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [command[0], "nope.xml", *command[1:]])
+    assert (result.exit_code, result.stderr) == (2, "Error: nope.xml: no such file or directory\n")
+    assert list(tmp_path.iterdir()) == []

@@ -234,10 +234,7 @@ def html_command(source, out_dir, force):
     or unwritable output.
     """
     from . import html
-    from .errors import InputNotFound
 
-    if not source.exists():
-        raise InputNotFound(f"{source}: no such file")
     site = html.build_site(source, out_dir, force=force)
     for warning in site.warnings:
         click.echo(str(warning), err=True)
@@ -259,10 +256,6 @@ def build_command(source, out_dir, force):
     listed), 2 on unreadable input or unwritable output.
     """
     from . import build
-    from .errors import InputNotFound
-
-    if not source.exists():
-        raise InputNotFound(f"{source}: no such file")
 
     def show(step):
         click.echo(f"  {step.name:<9} {step.seconds:6.2f} s  {out_dir / step.output if step.output else source}", err=True)

@@ -45,7 +45,12 @@ class SchemaError(TeiToolError, ValueError):
 
 
 class InputNotFound(TeiToolError, FileNotFoundError):
-    """A path named on the command line does not exist or holds no XML."""
+    """An input does not exist, or a folder named on the command line holds no XML."""
+
+    @classmethod
+    def missing(cls, path) -> InputNotFound:
+        """The error for a path that does not exist, worded the same for every command."""
+        return cls(f"{path}: no such file or directory")
 
 
 class OutputError(TeiToolError, OSError):

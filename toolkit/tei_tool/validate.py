@@ -72,7 +72,7 @@ def expand_paths(arguments: Iterable[str | Path]) -> list[Path]:
         elif glob.has_magic(str(argument)):
             matches = sorted(Path(p) for p in glob.glob(str(argument), recursive=True) if Path(p).is_file())
         else:
-            raise InputNotFound(f"{argument}: no such file or directory")
+            raise InputNotFound.missing(argument)
         if not matches:
             raise InputNotFound(f"{argument}: no XML files found")
         for match in matches:

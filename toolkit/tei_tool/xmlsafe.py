@@ -19,7 +19,7 @@ from typing import Iterator
 
 from lxml import etree
 
-from .errors import UnreadableInput, XMLInputError
+from .errors import InputNotFound, UnreadableInput, XMLInputError
 from .findings import Finding, Severity
 from .sourcemap import SourceMap
 
@@ -300,6 +300,8 @@ def _read_regular_file(path: Path, name: str) -> bytes:
         if not stat.S_ISREG(mode):
             raise UnreadableInput(name, 0, 0, "is not a regular file (a pipe or device), so it is not read")
         return path.read_bytes()
+    except FileNotFoundError:
+        raise InputNotFound.missing(name) from None
     except OSError as exc:
         raise UnreadableInput(name, 0, 0, f"cannot read: {exc.strerror or exc}") from None
 

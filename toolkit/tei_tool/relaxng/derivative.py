@@ -291,7 +291,3 @@ class Deriver:
                 found = p
             self._relaxed[p] = found
         return found
-
-    def empty_content(self, p: Pattern) -> Pattern:
-        """The state after an element with no children and no text."""
-        return self.b.choice([p, self.text(p, "")])

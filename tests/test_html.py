@@ -4,6 +4,7 @@ fixture edition, the flagship, hostile TEI and the shared corpus."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -923,3 +924,53 @@ def test_local_images_travel_with_the_site_and_nothing_that_could_run(tmp_path):
     warned = sorted(w.message.split(",")[0] for w in site.warnings if w.rule == "html")
     assert warned == ["@url names '../secret.jpg'", "@url names 'drawing.svg'", "@url names 'edition.js'",
                       "@url names 'missing.png'"]
+
+
+MENTION_KIND_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map" xmlns:tt="https://tei-tool.org/ns/1.0">
+  <xsl:import href="{common}"/>
+  <xsl:output method="json"/>
+  <xsl:template match="/">
+    <xsl:sequence select="map {{'naming': $tt:naming-kinds, 'rs-type': $tt:rs-type-kinds,
+      'mentions': array {{ //*[@n] ! string((tt:mention-kind(.), '')[1]) }} }}"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+#: The kinds of tei_tool.entities in the words of the stylesheets (tt:entity-kinds).
+STYLESHEET_KIND = {"persons": "person", "places": "place", "orgs": "org", "works": "bibl"}
+
+
+def test_the_stylesheets_file_mentions_by_the_rule_of_the_entity_index(tmp_path):
+    """tt:mention-kind, which the HTML edition and the PDF indexes both use, gives every naming element and
+    every rs/name @type the kind tei_tool.entities gives it, and knows no other; a pointer to an entry wins."""
+    from tei_tool.entities import NAMING_KINDS, RS_TYPE_KINDS
+
+    probes = [(f"<{name}>", kind) for name, kind in NAMING_KINDS.items()]
+    for rs_type, kind in RS_TYPE_KINDS.items():
+        probes += [(f'<rs type="{rs_type}">', kind), (f'<name type=" {rs_type.upper()} ">', kind)]
+    probes += [('<rs type="thing">', ""), ("<name>", ""), ("<foreign>", ""), ('<persName ref="#ural">', "places"),
+               ('<rs type="person" ref="#nowhere">', "persons")]
+    elements = "".join(re.sub(r"^<(\w+)", rf'<\1 n="{number}"', tag) + "x</" + re.match(r"<(\w+)", tag)[1] + ">"
+                       for number, (tag, _) in enumerate(probes))
+    source = tmp_path / "kinds.xml"
+    source.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>{elements}</p></body><back>'
+                      '<listPlace><place xml:id="ural"><placeName>Ural</placeName></place></listPlace></back></text></TEI>',
+                      encoding="utf-8")
+    probe = tmp_path / "probe.xsl"
+    probe.write_text(MENTION_KIND_PROBE.format(common=(resources.xslt_dir() / "common.xsl").as_uri()), encoding="utf-8")
+    processor = transform.saxon()
+    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(probe))
+    found = json.loads(stylesheet.apply_templates_returning_string(xdm_value=processor.parse_xml(xml_file_name=str(source))))
+    assert found["mentions"] == [STYLESHEET_KIND.get(kind, "") for _, kind in probes]
+    assert found["naming"] == {name: STYLESHEET_KIND[kind] for name, kind in NAMING_KINDS.items()}
+    assert found["rs-type"] == {rs_type.lower(): STYLESHEET_KIND[kind] for rs_type, kind in RS_TYPE_KINDS.items()}
+
+
+def test_unresolved_mentions_are_classed_by_what_they_name(tmp_path):
+    """A mention pointing nowhere takes the kind its name or @type gives, which the highlighting colours."""
+    index = tiny_site(tmp_path, '<p><rs type="Institution" ref="#smolny">Smolny</rs>, <rs type="character" ref="#k">K.</rs> '
+                                'and <title ref="#w">Pravda</title>.</p>')["index.html"]
+    assert [a.get("class") for a in index.xpath("//article//*[contains(concat(' ', @class, ' '), ' entity ')]")] == [
+        "tei-rs type-Institution entity entity-org entity-unresolved",
+        "tei-rs type-character entity entity-person entity-unresolved",
+        "tei-title entity entity-bibl entity-unresolved"]

@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from tei_tool import pdf, resources, xmlsafe
 from tei_tool.cli import main
+from tei_tool.entities import build_index
 from tei_tool.errors import OutputError, XMLInputError
 from tei_tool.transform import transform
 
@@ -564,3 +565,35 @@ def test_links_to_local_files_keep_their_relative_addresses(tmp_path):
                  for annotation in page.get("/Annots") or [] if "/A" in annotation.get_object()]
     assert sorted(addresses) == ["../up.txt", "https://example.org/x", "notes/a%20b.txt#top"]
     assert str(tmp_path).encode() not in out.read_bytes()
+
+
+def test_indexes_list_every_mention_the_entity_index_counts(tmp_path):
+    """A mention is filed by the rule of the entities export: by the entry it points to, else by its name or
+    @type, so an institution, a region and a character each reach their index."""
+    source = tiny_book(tmp_path, '<p>In the <rs type="institution" ref="#smolny">Smolny</rs> of the '
+                                 '<region ref="#ural">Urals</region> met <rs type="character" ref="#k">K.</rs></p>',
+                       outside_text='<standOff><listOrg><org xml:id="smolny"><orgName>Smolny Institute</orgName></org></listOrg>'
+                                    '<listPlace><place xml:id="ural"><placeName>Ural</placeName></place></listPlace>'
+                                    '<listPerson><person xml:id="k"><persName>Kirov</persName></person></listPerson></standOff>')
+    page = print_html(source)
+    indexes = {section.get("id"): [(" ".join(entry.text_content().split()), entry.get("data-mentions").split())
+                                   for entry in section.findall("div")]
+               for section in page.xpath("//section[contains(@class, 'index')]")}
+    anchor = {element.text_content(): element.get("id") for element in page.xpath("//span[contains(@class, 'mention')]")}
+    assert indexes == {"print-index-person": [("Kirov", [anchor["K."]])],
+                       "print-index-place": [("Ural", [anchor["Urals"]])],
+                       "print-index-org": [("Smolny Institute", [anchor["Smolny"]])]}
+    counted = build_index([source])
+    assert {kind: [(entity.name, len(entity.mentions)) for entity in counted.of_kind(kind)] for kind in ("persons", "places", "orgs")} \
+        == {"persons": [("Kirov", 1)], "places": [("Ural", 1)], "orgs": [("Smolny Institute", 1)]}
+
+
+def test_a_name_without_words_or_entry_is_not_indexed(tmp_path):
+    """An anonymised name has nothing to be listed by; one pointing to an entry without names is listed by its
+    pointer rather than stopping the book."""
+    source = tiny_book(tmp_path, '<p>The chair <name type="organisation"><gap reason="anon"/></name> and '
+                                 '<persName ref="#x"><gap reason="anon"/></persName> spoke.</p>',
+                       outside_text='<standOff><listPerson><person xml:id="x"/></listPerson></standOff>')
+    page = print_html(source)
+    assert [(section.get("id"), [" ".join(entry.text_content().split()) for entry in section.findall("div")])
+            for section in page.xpath("//section[contains(@class, 'index')]")] == [("print-index-person", ["#x"])]

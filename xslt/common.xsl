@@ -202,6 +202,31 @@
     <xsl:sequence select="tt:targets($mention/@ref, $mention)[exists(tt:entity-kind(.))][1]"/>
   </xsl:function>
 
+  <!-- The kind an element names by itself, whatever it points to: by its name, and for rs and name by its
+       @type (case aside). The same tables as tei_tool.entities.NAMING_KINDS and RS_TYPE_KINDS (a test keeps
+       them equal), in the kinds of tt:entity-kinds. -->
+  <xsl:variable name="tt:naming-kinds" as="map(xs:string, xs:string)" select="map {
+    'persName': 'person', 'placeName': 'place', 'geogName': 'place', 'orgName': 'org', 'title': 'bibl'}"/>
+  <xsl:variable name="tt:rs-type-kinds" as="map(xs:string, xs:string)" select="map:merge((
+    ('person', 'persname', 'people', 'persongrp', 'character') ! map {.: 'person'},
+    ('place', 'placename', 'settlement', 'city', 'country', 'region', 'geogname') ! map {.: 'place'},
+    ('org', 'orgname', 'organisation', 'organization', 'institution') ! map {.: 'org'},
+    ('work', 'bibl', 'title', 'book') ! map {.: 'bibl'}))"/>
+
+  <xsl:function name="tt:naming-kind" as="xs:string?">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="$element/self::tei:* ! (if (self::tei:rs or self::tei:name)
+      then $tt:rs-type-kinds(lower-case(normalize-space(@type))) else $tt:naming-kinds(local-name()))"/>
+  </xsl:function>
+
+  <!-- The kind of entity (person, place, org or bibl) a mention names, as the entities export counts it: that
+       of the entry it points to, else the one it names by itself; empty for anything else. The HTML edition
+       classes its mentions by it, the PDF edition files them in its indexes. -->
+  <xsl:function name="tt:mention-kind" as="xs:string?">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:sequence select="(tt:entity-kind(tt:entity-of($mention)), tt:naming-kind($mention))[1]"/>
+  </xsl:function>
+
   <!-- An entity's display name: its first name element, else its text, else its id. -->
   <xsl:function name="tt:entity-name" as="xs:string">
     <xsl:param name="entity" as="element()"/>

@@ -146,7 +146,7 @@
     <xsl:variable name="entity" as="element()?" select="tt:entity-of(.)"/>
     <xsl:variable name="target" as="element()?" select="($entity, tt:targets(@ref, .))[1]"/>
     <xsl:variable name="href" as="xs:string?" select="if ($target) then tt:entry-href($target) else ()"/>
-    <xsl:variable name="kind" as="xs:string" select="(tt:entity-kind($entity), tt:mention-kind(.))[1]"/>
+    <xsl:variable name="kind" as="xs:string" select="(tt:mention-kind(.), 'other')[1]"/>
     <xsl:variable name="is-link" as="xs:boolean" select="exists($href) and not($tt:in-link) and not(tt:is-block(.))"/>
     <xsl:apply-templates select="$space-before" mode="#current"/>
     <xsl:call-template name="tt:calls-after-link">
@@ -169,17 +169,6 @@
     </xsl:call-template>
     <xsl:apply-templates select="$space-after" mode="#current"/>
   </xsl:template>
-
-  <!-- The kind of an unresolved mention, from its element name. -->
-  <xsl:function name="tt:mention-kind" as="xs:string">
-    <xsl:param name="mention" as="element()"/>
-    <xsl:sequence select="
-      if ($mention/self::tei:persName or $mention[@type = 'person']) then 'person'
-      else if ($mention/(self::tei:placeName | self::tei:geogName | self::tei:settlement | self::tei:country | self::tei:region)
-        or $mention[@type = 'place']) then 'place'
-      else if ($mention/self::tei:orgName or $mention[@type = ('org', 'organisation', 'organization')]) then 'org'
-      else 'other'"/>
-  </xsl:function>
 
   <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there, on index.html;
        a register or list shows the call too, linked to index.html, without the id the endnote leads back to). -->

@@ -26,20 +26,14 @@
   <!-- The indexes in the order they are printed. -->
   <xsl:variable name="print:index-kinds" as="xs:string+" select="('person', 'place', 'org')"/>
 
-  <!-- The index a name element belongs in, by element name, and for rs and name by @type. -->
-  <xsl:variable name="print:kind-of-name" as="map(xs:string, xs:string)" select="map {
-      'persName': 'person', 'placeName': 'place', 'settlement': 'place', 'country': 'place', 'geogName': 'place', 'orgName': 'org'}"/>
-  <xsl:variable name="print:kind-of-type" as="map(xs:string, xs:string)" select="map {
-      'person': 'person', 'persName': 'person', 'place': 'place', 'placeName': 'place', 'org': 'org', 'orgName': 'org'}"/>
-
-  <!-- 'person', 'place' or 'org' for a mention in the reading text, else nothing. -->
+  <!-- The index a mention in the reading text belongs in (its tt:mention-kind, when it is one of the indexes),
+       else nothing. Names in notes, register entries and names within a name are left out, and so is a name
+       with neither words nor an entry (an anonymised one): there is nothing to list it by. -->
   <xsl:function name="print:entity-kind" as="xs:string?">
     <xsl:param name="element" as="element()"/>
-    <xsl:variable name="name" as="xs:string" select="local-name($element)"/>
-    <xsl:variable name="kind" as="xs:string?" select="
-        if ($name = ('rs', 'name')) then $print:kind-of-type(string($element/@type)) else $print:kind-of-name($name)"/>
-    <xsl:sequence select="$kind[$element/ancestor::text
-        and not($element/ancestor::*[local-name() = ($name, 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])]"/>
+    <xsl:sequence select="tt:mention-kind($element)[. = $print:index-kinds][$element/ancestor::text
+        and not($element/ancestor::*[local-name() = (local-name($element), 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])
+        and (normalize-space($element) or exists(tt:entity-of($element)))]"/>
   </xsl:function>
 
   <!-- The mentions of each kind, in document order: one pass over the document, however often asked. -->
@@ -123,7 +117,7 @@
         <xsl:variable name="entries" as="element()*">
           <xsl:for-each-group select="$mentions" group-by="print:entity-key(.)">
             <xsl:variable name="register-entry" as="element()?" select="print:register-entry(current-grouping-key(), .)"/>
-            <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.))[. ne ''][1]"/>
+            <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.), current-grouping-key())[. ne ''][1]"/>
             <div class="index-entry" data-mentions="{current-group() ! ('mention-' || generate-id(.))}">
               <xsl:value-of select="$label"/>
               <xsl:for-each select="$register-entry/(persName | placeName | orgName)[@xml:lang and @xml:lang ne print:document-language(root(.)/*)]">

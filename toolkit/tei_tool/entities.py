@@ -1,8 +1,11 @@
 """The entity index: the one answer to "what is a mention of whom".
 
-Every output that lists or counts persons, places, organisations, works,
-dates or quotations (the ``entities`` export, the HTML registers, the PDF
-index) reads it from :func:`build_index`, so counts agree everywhere.
+The ``entities`` export (and the entity tables ``build`` writes) reads it from
+:func:`build_index`. The HTML registers and the PDF indexes are made by the
+stylesheets, which apply the same rules: what kind of entity a mention names
+(``tt:mention-kind`` in ``xslt/common.xsl``, from :data:`NAMING_KINDS` and
+:data:`RS_TYPE_KINDS`) and which passage locates it (:data:`LOCATION_ELEMENTS`);
+tests keep the two in step.
 
 What counts (the rules, also documented in the README):
 

@@ -12,7 +12,6 @@ import functools
 import importlib
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -113,26 +112,13 @@ def validate_command(paths, schema, schematron_files, map_schema, authorities, o
         engine=engine,
     )
     files = validate.expand_paths(paths)
-    summary = report.Summary()
-    started = time.perf_counter()
-    collected = []
-    tty = sys.stdout.isatty()
-    results = validate.validate_paths(files, options, jobs)
-    with _progress(results, len(files)) as results:
+    run = report.RunReport(output_format, source_line=_source_line if sys.stdout.isatty() else None)
+    with _progress(validate.validate_paths(files, options, jobs), len(files)) as results:
         for result in results:
-            summary.add(result)
-            if output_format == "text":
-                click.echo(report.format_text(result.findings, source_line=_source_line if tty else None), nl=False)
-            else:
-                collected.extend(result.findings)
-    summary.seconds = time.perf_counter() - started
-    if output_format == "json":
-        click.echo(report.format_json(collected), nl=False)
-    elif output_format == "github":
-        click.echo(report.format_github(collected), nl=False)
-    click.echo(summary.line(), err=output_format == "json")
-    failed = summary.invalid or (strict and summary.warnings)
-    sys.exit(ExitStatus.USAGE_OR_IO if summary.unreadable else ExitStatus.INVALID if failed else ExitStatus.OK)
+            click.echo(run.add(result), nl=False)
+    click.echo(run.finish(), nl=False)
+    click.echo(run.summary.line(), err=output_format == "json")
+    sys.exit(run.summary.exit_status(strict))
 
 
 def _progress(results, total: int):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .errors import UnreadableInput
+from .errors import ExitStatus, UnreadableInput
 from .findings import Finding, Severity
 from .validate import FileResult
 
@@ -46,6 +47,12 @@ class Summary:
         self.infos += sum(f.severity is Severity.INFO for f in result.findings)
         self.unreadable += any(f.rule == UnreadableInput.rule for f in result.findings)
 
+    def exit_status(self, strict: bool = False) -> ExitStatus:
+        """2 when a file could not be read, 1 when any is invalid (or, with ``strict``, has warnings), else 0."""
+        if self.unreadable:
+            return ExitStatus.USAGE_OR_IO
+        return ExitStatus.INVALID if self.invalid or (strict and self.warnings) else ExitStatus.OK
+
     def line(self) -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
@@ -53,6 +60,35 @@ class Summary:
         infos = f", {self.infos} info" if self.infos else ""
         return (f"{plural(self.files, 'file')} checked: {self.valid} valid, {self.invalid} invalid; "
                 f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}{infos} in {self.seconds:.2f} s")
+
+
+@dataclass
+class RunReport:
+    """What a run shows as its files are checked: in text, each file's findings at once; as JSON
+    or GitHub annotations, all of them at the end (one document). Counts and times the run."""
+
+    output_format: str = "text"
+    source_line: Callable[[str, int], str] | None = None  # for the caret under each finding, in text
+    summary: Summary = field(default_factory=Summary)
+    _held_back: list[Finding] = field(default_factory=list, repr=False)
+    _started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def add(self, result: FileResult) -> str:
+        """Count one file's result; what to show for it now."""
+        self.summary.add(result)
+        if self.output_format == "text":
+            return format_text(result.findings, source_line=self.source_line)
+        self._held_back.extend(result.findings)
+        return ""
+
+    def finish(self) -> str:
+        """Stop the clock; what is left to show (the JSON array or the annotations)."""
+        self.summary.seconds = time.perf_counter() - self._started
+        if self.output_format == "json":
+            return format_json(self._held_back)
+        if self.output_format == "github":
+            return format_github(self._held_back)
+        return ""
 
 
 # Characters that would split a finding over lines, and the lone surrogates that stand for the

@@ -276,13 +276,14 @@ def _takes_any_string(p: Pattern) -> bool:
     return p.kind == TEXT or (p.kind == DATA and p.a is None and p.datatype.allows_every_string)
 
 
-def _name_class(el) -> tuple:
+def name_class(el) -> tuple:
+    """The name class a simplified grammar's ``name``, ``anyName``, ``nsName`` or ``choice`` element stands for."""
     local = etree.QName(el).localname
     if local == "name":
         return ("name", el.get("ns", ""), el.text or "")
     if local == "choice":
-        return ("choice", *(_name_class(kid) for kid in el))
-    except_ = _name_class(el[0][0]) if len(el) else None
+        return ("choice", *(name_class(kid) for kid in el))
+    except_ = name_class(el[0][0]) if len(el) else None
     if local == "anyName":
         return ("any", except_)
     return ("ns", el.get("ns", ""), except_)
@@ -297,7 +298,7 @@ def build_grammar(simplified: etree._ElementTree) -> Grammar:
     for define in root[1:]:
         element = define[0]
         p = Pattern(ELEMENT)
-        p.nc = _name_class(element[0])
+        p.nc = name_class(element[0])
         elements[define.get("name")] = p
     id_types: dict[tuple[str, str], str] = {}
 
@@ -324,7 +325,7 @@ def build_grammar(simplified: etree._ElementTree) -> Grammar:
         if local == "list":
             return b.list(build(el[0]))
         if local == "attribute":
-            nc = _name_class(el[0])
+            nc = name_class(el[0])
             content = build(el[1])
             if content.kind == DATA and content.datatype.id_type:
                 for name in nc_names(nc):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import SchemaError
+from .patterns import name_class, nc_contains
 from .simplify import RNG_NS
 
 R = "{%s}" % RNG_NS
@@ -19,27 +20,6 @@ _EMPTY, _COMPLEX, _SIMPLE = 0, 1, 2
 
 def _local(el) -> str:
     return el.tag[len(R):]
-
-
-def _name_class(el) -> tuple:
-    local = _local(el)
-    if local == "name":
-        return ("name", el.get("ns", ""), el.text or "")
-    if local == "choice":
-        return ("choice", *(_name_class(kid) for kid in el))
-    except_ = _name_class(el[0][0]) if len(el) else None
-    return ("any", except_) if local == "anyName" else ("ns", el.get("ns", ""), except_)
-
-
-def _contains(nc, ns, local) -> bool:
-    kind = nc[0]
-    if kind == "name":
-        return nc[1] == ns and nc[2] == local
-    if kind == "any":
-        return nc[1] is None or not _contains(nc[1], ns, local)
-    if kind == "ns":
-        return nc[1] == ns and (nc[2] is None or not _contains(nc[2], ns, local))
-    return any(_contains(m, ns, local) for m in nc[1:])
 
 
 def _representatives(nc, out: set) -> None:
@@ -64,7 +44,7 @@ def overlap(a: tuple, b: tuple) -> bool:
     names: set = set()
     _representatives(a, names)
     _representatives(b, names)
-    return any(_contains(a, *n) and _contains(b, *n) for n in names)
+    return any(nc_contains(a, *n) and nc_contains(b, *n) for n in names)
 
 
 def _is_infinite(nc) -> bool:
@@ -76,7 +56,7 @@ def _is_infinite(nc) -> bool:
 class _Checker:
     def __init__(self, grammar: etree._Element, file: str):
         self.file = file
-        self.element_nc = {d.get("name"): _name_class(d[0][0]) for d in grammar[1:]}
+        self.element_nc = {d.get("name"): name_class(d[0][0]) for d in grammar[1:]}
 
     def fail(self, el, message: str) -> SchemaError:
         return SchemaError(f"{self.file}:{el.sourceline or 0}:0: {message}")
@@ -146,7 +126,7 @@ class _Checker:
         """7.3: name classes of the attributes in ``el``; overlaps in a group are errors."""
         local = _local(el)
         if local == "attribute":
-            nc = _name_class(el[0])
+            nc = name_class(el[0])
             if _is_infinite(nc) and not repeated:
                 raise self.fail(el, "an attribute with an open name class must be repeated")
             return [nc]

@@ -974,3 +974,15 @@ def test_unresolved_mentions_are_classed_by_what_they_name(tmp_path):
         "tei-rs type-Institution entity entity-org entity-unresolved",
         "tei-rs type-character entity entity-person entity-unresolved",
         "tei-title entity entity-bibl entity-unresolved"]
+
+
+def test_numbered_divisions_are_divisions_and_div8_is_not(tmp_path):
+    """div1 to div7 are divisions as div is (a section, a heading level, a block for what stands in them);
+    TEI has no div8, which is rendered as any unknown element."""
+    index = tiny_site(tmp_path, "<div1><head>One</head><bibl>A book</bibl><div2><head>Two</head></div2></div1>"
+                                "<div8><head>Eight</head></div8>")["index.html"]
+    article = index.xpath("//article")[0]
+    assert [(h.tag, h.text_content()) for h in article.xpath(".//h2 | .//h3 | .//h4")] == [("h2", "One"), ("h3", "Two")]
+    assert [(e.tag, e.get("class")) for e in article.xpath(".//*[starts-with(@class, 'tei-')][not(@class = 'tei-body')]")] == [
+        ("section", "tei-div1"), ("h2", "tei-head"), ("div", "tei-bibl"), ("section", "tei-div2"), ("h3", "tei-head"),
+        ("div", "tei-div8"), ("div", "tei-head")]

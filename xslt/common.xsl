@@ -117,7 +117,7 @@
     <xsl:param name="element" as="element()"/>
     <xsl:param name="inline-name" as="xs:string"/>
     <xsl:sequence select="if (tt:is-block($element)
-      or $element/parent::*[local-name() = ('div', 'body', 'front', 'back', 'text', 'group', 'listBibl')])
+      or $element/parent::*[tt:is-division(.) or local-name() = ('body', 'front', 'back', 'text', 'group', 'listBibl')])
       then 'div' else $inline-name"/>
   </xsl:function>
 
@@ -395,12 +395,19 @@
       tokenize(normalize-space($element/@type)) ! ('type-' || tt:class-token(.))), ' ')"/>
   </xsl:function>
 
+  <!-- Whether an element is a division of a TEI text: a div, or a numbered div1 to div7. -->
+  <xsl:function name="tt:is-division" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/(self::tei:div | self::tei:div1 | self::tei:div2 | self::tei:div3 | self::tei:div4
+      | self::tei:div5 | self::tei:div6 | self::tei:div7))"/>
+  </xsl:function>
+
   <!-- A heading level for a division's head: h2 for top-level divisions (h1 is the page title), one lower in
        each headed division around it and in each text of a corpus (headed by its title), at most h6. A division
        without a head adds no level, so that no level is skipped. -->
   <xsl:function name="tt:heading-level" as="xs:integer">
     <xsl:param name="head" as="element()"/>
-    <xsl:sequence select="min((6, 1 + tt:member-depth($head) + count($head/ancestor::*[matches(local-name(), '^div\d?$')][tei:head])))"/>
+    <xsl:sequence select="min((6, 1 + tt:member-depth($head) + count($head/ancestor::*[tt:is-division(.)][tei:head])))"/>
   </xsl:function>
 
   <!-- Linguistic tokens: sentences, clauses, phrases, words, morphemes, characters, punctuation. -->
@@ -486,7 +493,7 @@
   <!-- Layout spaces are left out (the variable first: texts without tokens, most TEI, then cost no function call). -->
   <xsl:template match="text()[$tt:has-tokens][tt:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
 
-  <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="tt:body">
+  <xsl:template match="tei:*[tt:is-division(.)]" mode="tt:body">
     <section>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="." mode="tt:block-start"/>
@@ -509,7 +516,7 @@
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:head[parent::*[matches(local-name(), '^div\d?$')]]" mode="tt:body">
+  <xsl:template match="tei:head[parent::*[tt:is-division(.)]]" mode="tt:body">
     <xsl:element name="h{tt:heading-level(.)}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>

@@ -15,16 +15,11 @@
     xpath-default-namespace="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="#all">
 
-  <xsl:function name="print:is-division" as="xs:boolean">
-    <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="matches(local-name($element), '^div[1-7]?$')"/>
-  </xsl:function>
-
   <!-- The heading level of a division or a text of a corpus: 1 at the top, one more in each division or
        text of a corpus it is part of. -->
   <xsl:function name="print:depth" as="xs:integer">
     <xsl:param name="division" as="element()"/>
-    <xsl:sequence select="tt:member-depth($division) + count($division/ancestor-or-self::*[print:is-division(.)])"/>
+    <xsl:sequence select="tt:member-depth($division) + count($division/ancestor-or-self::*[tt:is-division(.)])"/>
   </xsl:function>
 
   <!-- The id of a section in the print HTML, which the contents link to. -->
@@ -47,7 +42,7 @@
 
   <!-- A division without heading whose content prints nothing (an empty translation or commentary of an
        inscription, say) is left out, so that it starts no page of its own. -->
-  <xsl:template match="*[print:is-division(.)]" mode="tt:body" as="element()?">
+  <xsl:template match="*[tt:is-division(.)]" mode="tt:body" as="element()?">
     <xsl:variable name="heading" as="xs:string?" select="print:heading(.)"/>
     <xsl:variable name="content" as="node()*">
       <xsl:apply-templates select="node() except head[1]" mode="#current"/>

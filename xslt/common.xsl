@@ -1,10 +1,11 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  common.xsl: what every tei-tool output shares, imported by html.xsl and pdf.xsl.
+  common.xsl: what every tei-tool output shares, imported by html.xsl (the HTML edition) and
+  print.xsl (the print HTML of the PDF edition).
 
   * Functions (prefix tt:) that answer questions about any TEI document:
-    permalink ids, safe URLs, entity look-up by @ref, entity names and
-    kinds, normalised dates, the reading text of an element, the titles
+    permalink ids, safe URLs, entity look-up by @ref, entity names, the kinds of
+    entries and of mentions, divisions, normalised dates, the reading text of an element, the titles
     and parts of the texts of a corpus.
   * Mode tt:body, which turns the content of a TEI text into HTML5 that
     works for any TEI: known elements get their HTML counterpart, unknown

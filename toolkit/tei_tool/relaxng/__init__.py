@@ -11,12 +11,13 @@ from typing import Iterator
 
 from ..errors import SchemaError
 from ..findings import Finding
+from ..memory import collector_paused
 from . import restrictions
 from .cache import cached
 from .datatypes import DatatypeError
 from .derivative import Deriver
 from .patterns import (
-    Grammar, PatternLimitError, build_grammar, collector_paused, grammar_from_table, grammar_to_table,
+    Grammar, PatternLimitError, build_grammar, grammar_from_table, grammar_to_table,
 )
 from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
 from .validator import Validation

@@ -12,13 +12,12 @@ Name classes are plain tuples: ``("name", ns, local)``, ``("any", except)``,
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import unicodedata
 from types import MappingProxyType
 
 from lxml import etree
 
+from ..memory import collector_paused
 from .datatypes import Datatype, DatatypeError
 from .xsdregex import remember_translations, translate_xsd_regex
 from .simplify import RNG_NS
@@ -404,23 +403,6 @@ def grammar_to_table(grammar: Grammar) -> dict:
         "regexes": regexes,
         "unicode": unicodedata.unidata_version,
     }
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector, for work that makes many lasting objects.
-
-    Loading a grammar and deriving patterns create tens of thousands of
-    objects that stay (hash-consed) or die by reference counting; the
-    collections they set off find nothing to free and cost 10-30 % of the time.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def grammar_from_table(table: dict) -> Grammar:

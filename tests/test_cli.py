@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -11,6 +13,8 @@ from click.testing import CliRunner
 
 from tei_tool import export, pdf
 from tei_tool.cli import main
+
+DANGLING_REF = Path(__file__).parent / "fixtures" / "validate" / "dangling-ref.1-pointer.xml"
 
 
 def _choices(command: str, option: str) -> tuple[str, ...]:
@@ -39,3 +43,21 @@ def test_every_command_reports_a_missing_input_alike(tmp_path, monkeypatch, comm
     result = CliRunner().invoke(main, [command[0], "nope.xml", *command[1:]])
     assert (result.exit_code, result.stderr) == (2, "Error: nope.xml: no such file or directory\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_line_shown_under_a_finding_in_a_terminal_keeps_no_carriage_return(tmp_path):
+    pty = pytest.importorskip("pty")
+    tty = pytest.importorskip("tty")
+    source = tmp_path / "crlf.xml"
+    source.write_bytes(DANGLING_REF.read_bytes().replace(b"\n", b"\r\n"))
+    terminal, follower = pty.openpty()
+    tty.setraw(follower)  # passed through as written, no LF turned into CRLF
+    try:
+        subprocess.run([sys.executable, "-m", "tei_tool.cli", "validate", "--only", "pointers", str(source)],
+                       stdout=follower, stderr=subprocess.DEVNULL, timeout=120, check=False)
+        shown = os.read(terminal, 65536).decode("utf-8")
+    finally:
+        os.close(follower)
+        os.close(terminal)
+    assert f"{source}:7:" in shown and "\n          <p><persName ref=\"#kirov\">Kirov</persName> met" in shown
+    assert "\r" not in shown

@@ -112,7 +112,7 @@ def validate_command(paths, schema, schematron_files, map_schema, authorities, o
         engine=engine,
     )
     files = validate.expand_paths(paths)
-    run = report.RunReport(output_format, source_line=_source_line if sys.stdout.isatty() else None)
+    run = report.RunReport(output_format, source_line=xmlsafe.source_line if sys.stdout.isatty() else None)
     with _progress(validate.validate_paths(files, options, jobs), len(files)) as results:
         for result in results:
             click.echo(run.add(result), nl=False)
@@ -130,22 +130,7 @@ def _progress(results, total: int):
 
 def _findings_text(findings) -> str:
     """Findings for stderr as validate shows them: repeats grouped, the source line on a terminal."""
-    return report.format_text(findings, source_line=_source_line if sys.stderr.isatty() else None)
-
-
-@functools.lru_cache(maxsize=8)
-def _lines_of(file: str) -> tuple[str, ...]:
-    if not os.path.isfile(file):  # a pipe would block
-        return ()
-    try:
-        return tuple(xmlsafe.decode_source(Path(file).read_bytes()).split("\n"))  # lines as the parser counts them
-    except OSError:
-        return ()
-
-
-def _source_line(file: str, line: int) -> str:
-    lines = _lines_of(file)
-    return lines[line - 1] if 0 < line <= len(lines) else ""
+    return report.format_text(findings, source_line=xmlsafe.source_line if sys.stderr.isatty() else None)
 
 
 @main.command("entities", short_help="Export persons, places, orgs, dates, quotes and works as tables.")

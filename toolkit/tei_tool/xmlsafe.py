@@ -9,6 +9,7 @@ files. Everything else in tei-tool receives a parsed :class:`Document`.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import stat
@@ -240,9 +241,8 @@ class Document:
 
     def source_line(self, file: str, line: int) -> str:
         if file not in self._lines_by_file:
-            self._lines_by_file[file] = self._source_text(file).split("\n")  # lines as the parser counts them
-        lines = self._lines_by_file[file]
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+            self._lines_by_file[file] = _parser_lines(self._source_text(file))
+        return _nth_line(self._lines_by_file[file], line)
 
     def locate(self, node: etree._Element, attribute: str | None = None, text: str | None = None) -> tuple[str, int, int]:
         """``(file, line, column)`` of an element's start tag (its ``<``), of one of its attributes,
@@ -267,6 +267,31 @@ class Document:
             if origin == file:
                 yield element
             pending.extend((child, origin) for child in reversed(element) if isinstance(child.tag, str))
+
+
+def source_line(file: str, line: int) -> str:
+    """Line ``line`` of ``file`` as it is on disk, to show under a finding; "" where there is none."""
+    return _nth_line(_lines_on_disk(file), line)
+
+
+@functools.lru_cache(maxsize=8)
+def _lines_on_disk(file: str) -> list[str]:
+    if not os.path.isfile(file):  # a pipe would block
+        return []
+    try:
+        return _parser_lines(decode_source(Path(file).read_bytes()))
+    except OSError:
+        return []
+
+
+def _parser_lines(text: str) -> list[str]:
+    """The lines as the parser counts them: a line ends at LF only."""
+    return text.split("\n")
+
+
+def _nth_line(lines: list[str], line: int) -> str:
+    """A 1-based line without the CR that ends it in a CRLF file."""
+    return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
 
 def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = None) -> Document:

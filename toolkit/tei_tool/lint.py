@@ -14,11 +14,10 @@ from typing import Iterator
 from lxml import etree
 
 from . import xmlsafe
+from .namespaces import TEI, XML_ID
 from .sourcemap import written_name
 from .findings import Finding, Severity
 
-TEI = "{http://www.tei-c.org/ns/1.0}"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 # Entity element, its name element, and the element an untagged mention should become.
 _KINDS = (("person", "persName"), ("place", "placeName"), ("org", "orgName"))

@@ -22,9 +22,8 @@ from lxml import etree
 from . import xmlsafe
 from .errors import XMLInputError
 from .findings import Finding, Severity
+from .namespaces import TEI, XML_ID
 
-TEI = "{http://www.tei-c.org/ns/1.0}"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 POINTER_ATTRIBUTES = ("ref", "corresp", "target", "who", "source", "resp", "sameAs", "hand", "wit", "next", "prev")
 ENTITY_ELEMENTS = {f"{TEI}{name}" for name in ("person", "personGrp", "place", "org", "bibl", "biblStruct")}
 ENTITY_LISTS = {f"{TEI}{name}" for name in ("listPerson", "listPlace", "listOrg", "listBibl")}

@@ -24,9 +24,8 @@ from lxml import etree
 from . import resources, xmlsafe
 from .errors import SchemaError
 from .findings import Finding, Severity
+from .namespaces import RNG_NS, SCH_NS
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
-SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 SCH_NAMESPACES = {SCH_NS, "http://www.ascc.net/xml/schematron"}
 GUIDELINES = "https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-{}.html"
 

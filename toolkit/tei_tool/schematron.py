@@ -28,10 +28,9 @@ from lxml import etree
 from . import xmlsafe
 from .errors import SchemaError
 from .findings import Finding, Severity
+from .namespaces import RNG_NS, SCH_NS
 from .transform import saxon, saxon_detail, saxon_stderr_captured as saxon_stderr
 
-SCH_NS = "http://purl.oclc.org/dsdl/schematron"
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 REPORT_NS = "urn:x-tei-tool:schematron-report"
 S = "{%s}" % SCH_NS

@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Iterator
 
 from lxml import etree
 
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+from .namespaces import XML_NS
+
 
 _MARKUP = re.compile(r"""
     <!--.*?-->

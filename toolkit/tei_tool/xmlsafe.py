@@ -22,13 +22,11 @@ from lxml import etree
 
 from .errors import InputNotFound, UnreadableInput, XMLInputError
 from .findings import Finding, Severity
+from .namespaces import TEI_NS, XI_NS, XML_NS  # noqa: F401 (TEI_NS and XML_NS for the modules that take them from here)
 from .sourcemap import SourceMap
 
-XI_NS = "http://www.w3.org/2001/XInclude"
 XI_INCLUDE = f"{{{XI_NS}}}include"
 _MAX_XINCLUDE_DEPTH = 20  # parts including parts: deeper than any edition nests them
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s", re.IGNORECASE)
 _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s>]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)

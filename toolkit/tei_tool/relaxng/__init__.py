@@ -12,6 +12,7 @@ from typing import Iterator
 from ..errors import SchemaError
 from ..findings import Finding
 from ..memory import collector_paused
+from ..namespaces import SCH_NS
 from . import restrictions
 from .cache import cached
 from .datatypes import DatatypeError
@@ -19,7 +20,7 @@ from .derivative import Deriver
 from .patterns import (
     Grammar, PatternLimitError, build_grammar, grammar_from_table, grammar_to_table,
 )
-from .simplify import SCH_NS, document_names, prune, simplify, simplify_with_sources
+from .simplify import document_names, prune, simplify, simplify_with_sources
 from .validator import Validation
 
 __all__ = [

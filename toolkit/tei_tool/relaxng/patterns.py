@@ -18,9 +18,9 @@ from types import MappingProxyType
 from lxml import etree
 
 from ..memory import collector_paused
+from ..namespaces import RNG_NS
 from .datatypes import Datatype, DatatypeError
 from .xsdregex import remember_translations, translate_xsd_regex
-from .simplify import RNG_NS
 
 NOT_ALLOWED, EMPTY, TEXT, CHOICE, GROUP, INTERLEAVE, ONE_OR_MORE = range(7)
 ELEMENT, ATTRIBUTE, LIST, VALUE, DATA, AFTER = range(7, 13)

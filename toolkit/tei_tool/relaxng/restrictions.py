@@ -11,8 +11,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import SchemaError
+from ..namespaces import RNG_NS
 from .patterns import name_class, nc_contains
-from .simplify import RNG_NS
 
 R = "{%s}" % RNG_NS
 _EMPTY, _COMPLEX, _SIMPLE = 0, 1, 2

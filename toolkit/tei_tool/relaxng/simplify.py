@@ -25,10 +25,8 @@ from lxml import etree
 
 from .. import xmlsafe
 from ..errors import SchemaError
+from ..namespaces import RNG_NS, SCH_NS, XML_NS
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
-SCH_NS = "http://purl.oclc.org/dsdl/schematron"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 XSD_LIB = "http://www.w3.org/2001/XMLSchema-datatypes"
 R = "{%s}" % RNG_NS
 # Marks the top-level elements of each file read, so errors can name the file

@@ -476,14 +476,14 @@
 
   <!-- ===== mode tt:body: TEI content to HTML ===== -->
 
-  <xsl:template match="*" mode="tt:body">
+  <xsl:template match="*" mode="tt:body" as="element()">
     <xsl:element name="{tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:teiHeader | tei:standOff | comment() | processing-instruction()" mode="tt:body"/>
+  <xsl:template match="tei:teiHeader | tei:standOff | comment() | processing-instruction()" mode="tt:body" as="empty-sequence()"/>
 
   <!-- Plain tokens: their content only (tokens with an id keep their element, which permalinks point to).
        The pattern spells out tt:is-plain-token so that a novel's tens of thousands of tokens cost no function call. -->
@@ -494,7 +494,7 @@
   <!-- Layout spaces are left out (the variable first: texts without tokens, most TEI, then cost no function call). -->
   <xsl:template match="text()[$tt:has-tokens][tt:is-layout-space(.)]" mode="tt:body" as="empty-sequence()"/>
 
-  <xsl:template match="tei:*[tt:is-division(.)]" mode="tt:body">
+  <xsl:template match="tei:*[tt:is-division(.)]" mode="tt:body" as="element()">
     <section>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="." mode="tt:block-start"/>
@@ -503,7 +503,7 @@
   </xsl:template>
 
   <!-- A text of a corpus (a TEI, or a nested teiCorpus): a section headed by its title, with an id for the contents. -->
-  <xsl:template match="tei:TEI[parent::tei:teiCorpus] | tei:teiCorpus[parent::tei:teiCorpus]" mode="tt:body">
+  <xsl:template match="tei:TEI[parent::tei:teiCorpus] | tei:teiCorpus[parent::tei:teiCorpus]" mode="tt:body" as="element()">
     <section>
       <xsl:call-template name="tt:attributes">
         <xsl:with-param name="extra-class" select="'corpus-member'"/>
@@ -517,14 +517,14 @@
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:head[parent::*[tt:is-division(.)]]" mode="tt:body">
+  <xsl:template match="tei:head[parent::*[tt:is-division(.)]]" mode="tt:body" as="element()">
     <xsl:element name="h{tt:heading-level(.)}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:p | tei:ab" mode="tt:body">
+  <xsl:template match="tei:p | tei:ab" mode="tt:body" as="element()">
     <xsl:element name="{if (tt:contains-block(.)) then 'div' else 'p'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="." mode="tt:block-start"/>
@@ -532,7 +532,7 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:lg | tei:l | tei:sp | tei:speaker | tei:stage[tt:is-block(.)]" mode="tt:body">
+  <xsl:template match="tei:lg | tei:l | tei:sp | tei:speaker | tei:stage[tt:is-block(.)]" mode="tt:body" as="element()">
     <div>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="." mode="tt:block-start"/>
@@ -540,7 +540,7 @@
     </div>
   </xsl:template>
 
-  <xsl:template match="tei:list" mode="tt:body">
+  <xsl:template match="tei:list" mode="tt:body" as="element()">
     <xsl:element name="{if (@rend = ('numbered', 'ordered') or @type = ('ordered', 'numbered')) then 'ol' else 'ul'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:for-each select="node()[self::* or normalize-space()]">
@@ -556,14 +556,14 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:item" mode="tt:body">
+  <xsl:template match="tei:item" mode="tt:body" as="element()">
     <li>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </li>
   </xsl:template>
 
-  <xsl:template match="tei:table" mode="tt:body">
+  <xsl:template match="tei:table" mode="tt:body" as="element()">
     <table>
       <xsl:call-template name="tt:attributes"/>
       <xsl:for-each select="tei:head[1]">
@@ -582,7 +582,7 @@
     </table>
   </xsl:template>
 
-  <xsl:template match="tei:row" mode="tt:body">
+  <xsl:template match="tei:row" mode="tt:body" as="element()">
     <tr>
       <xsl:call-template name="tt:attributes"/>
       <xsl:for-each select="node()[self::* or normalize-space()]">
@@ -598,7 +598,7 @@
     </tr>
   </xsl:template>
 
-  <xsl:template match="tei:cell" mode="tt:body">
+  <xsl:template match="tei:cell" mode="tt:body" as="element()">
     <xsl:element name="{if (@role = 'label' or ../@role = 'label') then 'th' else 'td'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:if test="@cols[. castable as xs:positiveInteger]">
@@ -611,32 +611,32 @@
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:quote | tei:q | tei:said" mode="tt:body">
+  <xsl:template match="tei:quote | tei:q | tei:said" mode="tt:body" as="element()">
     <xsl:element name="{if (tt:is-block(.)) then 'blockquote' else 'span'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
 
-  <xsl:template match="tei:emph | tei:hi[tokenize(@rend) = ('italic', 'italics', 'i')][not(tt:is-block(.))]" mode="tt:body">
+  <xsl:template match="tei:emph | tei:hi[tokenize(@rend) = ('italic', 'italics', 'i')][not(tt:is-block(.))]" mode="tt:body" as="element()">
     <em>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </em>
   </xsl:template>
 
-  <xsl:template match="tei:title[not(ancestor::tei:teiHeader)][not(tt:is-block(.))]" mode="tt:body">
+  <xsl:template match="tei:title[not(ancestor::tei:teiHeader)][not(tt:is-block(.))]" mode="tt:body" as="element()">
     <cite>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>
     </cite>
   </xsl:template>
 
-  <xsl:template match="tei:lb" mode="tt:body">
+  <xsl:template match="tei:lb" mode="tt:body" as="element()">
     <br class="tei-lb"/>
   </xsl:template>
 
-  <xsl:template match="tei:pb | tei:cb" mode="tt:body">
+  <xsl:template match="tei:pb | tei:cb" mode="tt:body" as="element()">
     <span>
       <xsl:call-template name="tt:attributes"/>
       <xsl:variable name="label" as="xs:string" select="normalize-space(@n)"/>
@@ -650,7 +650,7 @@
     </span>
   </xsl:template>
 
-  <xsl:template match="tei:gap" mode="tt:body">
+  <xsl:template match="tei:gap" mode="tt:body" as="element()">
     <span>
       <xsl:call-template name="tt:attributes"/>
       <xsl:if test="@reason">
@@ -664,7 +664,7 @@
   </xsl:template>
 
   <!-- Reading vs diplomatic text: outputs show or hide these classes. -->
-  <xsl:template match="tei:sic | tei:orig | tei:abbr | tei:surplus | tei:corr | tei:reg | tei:expan" mode="tt:body">
+  <xsl:template match="tei:sic | tei:orig | tei:abbr | tei:surplus | tei:corr | tei:reg | tei:expan" mode="tt:body" as="element()">
     <xsl:variable name="view" as="xs:string?" select="
       if (self::tei:surplus or (parent::tei:choice and (self::tei:sic or self::tei:orig or self::tei:abbr))) then 'only-diplomatic'
       else if (parent::tei:choice) then 'only-reading' else ()"/>
@@ -680,7 +680,7 @@
   </xsl:template>
 
   <!-- Deleted text: struck through, part of the diplomatic text only. -->
-  <xsl:template match="tei:del" mode="tt:body">
+  <xsl:template match="tei:del" mode="tt:body" as="element()">
     <xsl:element name="{tt:element-name(., 'del')}">
       <xsl:call-template name="tt:attributes">
         <xsl:with-param name="extra-class" select="'only-diplomatic'"/>
@@ -690,7 +690,7 @@
   </xsl:template>
 
   <!-- A space left in the source: at least one space, so the words on either side stay apart. -->
-  <xsl:template match="tei:space" mode="tt:body">
+  <xsl:template match="tei:space" mode="tt:body" as="element()">
     <span>
       <xsl:call-template name="tt:attributes"/>
       <xsl:text> </xsl:text>
@@ -699,7 +699,7 @@
 
   <!-- A link; inside another link (tunnel parameter tt:in-link, set by outputs that link names) a span, as a
        link cannot hold a link. The calls of its notes follow it (tt:calls-after-link). -->
-  <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body">
+  <xsl:template match="tei:ref[@target] | tei:ptr[@target]" mode="tt:body" as="element()+">
     <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="first" as="xs:string" select="(tokenize(normalize-space(@target)), '')[1]"/>
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url($first)"/>
@@ -728,7 +728,7 @@
   <!-- A link cannot hold a link: browsers split it, cutting the outer link short. So the calls of notes and
        apparatus entries rendered inside a link (each a link in a sup of class note-ref, which outputs that
        number notes in the text render) follow the link, in their order; anything else is left as rendered. -->
-  <xsl:template name="tt:calls-after-link" as="node()*">
+  <xsl:template name="tt:calls-after-link" as="element()+">
     <xsl:param name="rendered" as="element()"/>
     <xsl:variable name="calls" as="element()*" select="$rendered[self::a]//sup[contains-token(@class, 'note-ref')]"/>
     <xsl:choose>
@@ -744,10 +744,10 @@
 
   <xsl:mode name="tt:without-calls" on-no-match="shallow-copy" on-multiple-match="fail"/>
 
-  <xsl:template match="sup[contains-token(@class, 'note-ref')]" mode="tt:without-calls"/>
+  <xsl:template match="sup[contains-token(@class, 'note-ref')]" mode="tt:without-calls" as="empty-sequence()"/>
 
   <!-- A link to the image labelled by its description; notes on the description follow the link. -->
-  <xsl:template match="tei:graphic | tei:media" mode="tt:body">
+  <xsl:template match="tei:graphic | tei:media" mode="tt:body" as="element()+">
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url(@url)"/>
     <xsl:variable name="label" as="xs:string" select="(tt:reading-text(tei:desc), 'image')[.][1]"/>
     <xsl:element name="{if ($href) then 'a' else 'span'}">
@@ -760,7 +760,7 @@
     <xsl:apply-templates select="tei:desc//tei:note except tei:desc//tei:note//tei:note" mode="#current"/>
   </xsl:template>
 
-  <xsl:template match="tei:figure" mode="tt:body">
+  <xsl:template match="tei:figure" mode="tt:body" as="element()">
     <figure>
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates select="node() except tei:figDesc" mode="#current"/>
@@ -770,7 +770,7 @@
     </figure>
   </xsl:template>
 
-  <xsl:template match="tei:date | tei:time" mode="tt:body">
+  <xsl:template match="tei:date | tei:time" mode="tt:body" as="element()">
     <xsl:variable name="when" as="xs:string?" select="normalize-space(@when)[matches(., '^\d{4}(-\d{2}(-\d{2})?)?$')]"/>
     <xsl:element name="{if ($when and not(tt:is-block(.))) then 'time' else tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes"/>
@@ -842,7 +842,7 @@
 
   <!-- In place (outside the text of the HTML edition, and in an apparatus kept apart from the text, a
        listApp): the entry itself, where the text shows the reading and calls the entry. -->
-  <xsl:template match="tei:app[tei:lem | tei:rdg] | tei:choice[exists(tt:choice-alternatives(.))]" mode="tt:body">
+  <xsl:template match="tei:app[tei:lem | tei:rdg] | tei:choice[exists(tt:choice-alternatives(.))]" mode="tt:body" as="element()">
     <xsl:element name="{tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:if test="self::tei:app/@loc">
@@ -857,7 +857,7 @@
   </xsl:template>
 
   <!-- Editorial notes in place; html.xsl numbers them as endnotes instead. -->
-  <xsl:template match="tei:note" mode="tt:body">
+  <xsl:template match="tei:note" mode="tt:body" as="element()">
     <xsl:element name="{tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:apply-templates mode="#current"/>

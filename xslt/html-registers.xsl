@@ -60,7 +60,7 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="*" mode="tt:register-entry">
+  <xsl:template match="*" mode="tt:register-entry" as="element()">
     <xsl:variable name="mentions" as="element()*" select="if (@xml:id) then key('tt:mentions', string(@xml:id)) else ()"/>
     <xsl:variable name="quoted" as="element()*" select="if (@xml:id) then key('tt:quotations-by-speaker', string(@xml:id)) else ()"/>
     <article class="entry entry-{tt:entity-kind(.)}" id="{tt:anchor-id(.)}">

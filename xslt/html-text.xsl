@@ -139,7 +139,7 @@
        (word-tagged texts put a space after the last word) is rendered outside, so no link underlines a space.
        Inside another link (a name within a name or a ref) it is a span with its class and card, as a link
        cannot hold a link; the calls of its notes follow it (tt:calls-after-link). -->
-  <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2">
+  <xsl:template match="tei:*[@ref][not(self::tei:ref or self::tei:ptr)]" mode="tt:body" priority="2" as="node()+">
     <xsl:param name="tt:in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="space-before" as="text()?" select="node()[1][self::text()][not(normalize-space())]"/>
     <xsl:variable name="space-after" as="text()?" select="node()[last()][self::text()][not(normalize-space())] except $space-before"/>
@@ -172,7 +172,7 @@
 
   <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there, on index.html;
        a register or list shows the call too, linked to index.html, without the id the endnote leads back to). -->
-  <xsl:template match="tei:note[ancestor::tei:text]" mode="tt:body" priority="3">
+  <xsl:template match="tei:note[ancestor::tei:text]" mode="tt:body" priority="3" as="element()">
     <xsl:param name="tt:page-file" as="xs:string" select="'index.html'" tunnel="yes"/>
     <xsl:variable name="number" as="xs:integer" select="tt:note-number(.)"/>
     <xsl:variable name="on-index" as="xs:boolean" select="$tt:page-file = 'index.html'"/>
@@ -191,7 +191,7 @@
        apparatus and shows it on hover and keyboard focus (edition.js, as an entity's card); the entry's notes
        are called after it. The alternatives of a choice are left to the entry; a correction's diplomatic form stays. -->
   <xsl:template match="tei:app[map:contains($tt:apparatus-numbers, generate-id())]
-    | tei:choice[map:contains($tt:apparatus-numbers, generate-id())]" mode="tt:body" priority="3">
+    | tei:choice[map:contains($tt:apparatus-numbers, generate-id())]" mode="tt:body" priority="3" as="element()">
     <xsl:variable name="number" as="xs:integer" select="$tt:apparatus-numbers(generate-id())"/>
     <xsl:element name="{tt:element-name(., 'span')}">
       <xsl:call-template name="tt:attributes"/>
@@ -219,12 +219,12 @@
   </xsl:function>
 
   <!-- Paragraphs, line groups and primary sources: a permalink, shown on hover and focus. -->
-  <xsl:template match="tei:p[not(ancestor::tei:note)] | tei:lg | tei:div[@type = 'primarySource']" mode="tt:block-start">
+  <xsl:template match="tei:p[not(ancestor::tei:note)] | tei:lg | tei:div[@type = 'primarySource']" mode="tt:block-start" as="element()">
     <a class="permalink" href="#{tt:anchor-id(.)}" aria-label="Permalink to {if (self::tei:lg) then 'this poem' else if (self::tei:div) then 'this source' else 'this paragraph'}">¶</a>
   </xsl:template>
 
   <!-- The popover card of an entity: name, dates, note (edition.js shows it on hover and focus). -->
-  <xsl:template match="*" mode="tt:card">
+  <xsl:template match="*" mode="tt:card" as="element()">
     <div class="entity-card" id="card-{@xml:id}">
       <p class="card-name"><xsl:value-of select="tt:entity-name(.)"/></p>
       <xsl:variable name="dates" as="xs:string?" select="tt:life-dates(.)"/>

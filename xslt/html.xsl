@@ -28,7 +28,7 @@
 
   <xsl:mode on-no-match="fail" on-multiple-match="fail" use-accumulators="#all"/>
 
-  <xsl:template match="/">
+  <xsl:template match="/" as="element()">
     <xsl:call-template name="tt:companion-pages"/>
     <xsl:call-template name="tt:reading-page"/>
   </xsl:template>

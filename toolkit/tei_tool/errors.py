@@ -1,7 +1,10 @@
-"""All exceptions raised by tei-tool, under one root.
+"""The root of every error tei-tool raises on purpose, and the errors several modules share.
 
-Each also subclasses the matching built-in so callers can catch what they
-know, and the CLI maps the root to exit status 2 with a one-line message.
+An error of one module is declared in it, under the same root:
+``build.InvalidEdition``, ``transform.TransformError``, ``pdf.PdfError`` and
+``export.ExportError``. Each also subclasses the matching built-in so callers
+can catch what they know, and the CLI maps the root to exit status 2 with a
+one-line message (``build`` exits 1 for an invalid edition, after its findings).
 """
 
 from __future__ import annotations

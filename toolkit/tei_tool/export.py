@@ -18,8 +18,12 @@ from typing import Callable, Iterable
 
 from .atomic import atomic_write
 from .entities import ENTITY_KINDS, RECORD_KINDS, Entity, EntityIndex, build_index
-from .errors import OutputError
+from .errors import OutputError, TeiToolError
 from .findings import Finding
+
+class ExportError(TeiToolError, ValueError):
+    """An unknown table kind or format was asked for."""
+
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 TYPE_CHOICES = ("all", *RECORD_KINDS)
@@ -97,7 +101,7 @@ def table(index: EntityIndex, kind: str) -> tuple[list[str], list[dict]]:
         ]
         return QUOTE_COLUMNS, rows
     if kind not in ENTITY_KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
+        raise ExportError(f"unknown kind {kind!r}; choose one of {', '.join(RECORD_KINDS)}")
     entities = index.of_kind(kind)
     authority_columns = sorted({_authority_column(s, kind) for e in entities for s in e.authority})
     speech_column = ["speeches"] if kind == "persons" else []
@@ -141,6 +145,7 @@ def _tsv_cell(value) -> str:
 
 def render(columns: list[str], rows: list[dict], fmt: str) -> str:
     """A table as text in one of :data:`FORMATS` (UTF-8, header row, deterministic)."""
+    _check_format(fmt)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -152,9 +157,7 @@ def render(columns: list[str], rows: list[dict], fmt: str) -> str:
         return "\n".join(lines) + "\n"
     if fmt == "json":
         return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=1) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n" for row in rows)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return "".join(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n" for row in rows)  # jsonl
 
 
 def selected_kinds(types: str) -> list[str]:
@@ -162,7 +165,7 @@ def selected_kinds(types: str) -> list[str]:
     if types == "all":
         return list(RECORD_KINDS)
     if types not in RECORD_KINDS:
-        raise ValueError(f"unknown type {types!r}; choose one of {', '.join(TYPE_CHOICES)}")
+        raise ExportError(f"unknown type {types!r}; choose one of {', '.join(TYPE_CHOICES)}")
     return [types]
 
 
@@ -208,14 +211,14 @@ def export_table(
     """Index ``paths`` and return the table of one kind as text (for standard output)."""
     _check_format(fmt)
     if kind not in RECORD_KINDS:
-        raise ValueError(f"unknown type {kind!r}; choose one of {', '.join(RECORD_KINDS)}")
+        raise ExportError(f"unknown type {kind!r}; choose one of {', '.join(RECORD_KINDS)}")
     return render(*table(_index(paths, authorities, on_problems), kind), fmt)
 
 
 def _check_format(fmt: str) -> None:
     """Refuse an unknown format before any file is read."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def _index(paths: Iterable[Path], authorities: Iterable[Path], on_problems: ProblemsHandler | None) -> EntityIndex:

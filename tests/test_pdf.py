@@ -597,3 +597,11 @@ def test_a_name_without_words_or_entry_is_not_indexed(tmp_path):
     page = print_html(source)
     assert [(section.get("id"), [" ".join(entry.text_content().split()) for entry in section.findall("div")])
             for section in page.xpath("//section[contains(@class, 'index')]")] == [("print-index-person", ["#x"])]
+
+
+def test_a_document_language_that_is_no_language_tag_does_not_stop_the_indexes(tmp_path):
+    """xml:lang="de DE" cannot order the index entries; they are ordered as in English instead of the book being refused."""
+    source = tiny_book(tmp_path, '<p><persName>Zweig</persName> und <persName>Adler</persName></p>')
+    source.write_text(source.read_text(encoding="utf-8").replace('xml:lang="de"', 'xml:lang="de DE"'), encoding="utf-8")
+    page = print_html(source)
+    assert [" ".join(entry.text_content().split()) for entry in page.xpath("//section[@id = 'print-index-person']/div")] == ["Adler", "Zweig"]

@@ -60,8 +60,9 @@
     <xsl:sequence select="$document//text[not(ancestor::text)]"/>
   </xsl:function>
 
+  <!-- The language the indexes sort and name entries in: the document's, when it is a language tag, else English. -->
   <xsl:function name="print:document-language" as="xs:string">
     <xsl:param name="root" as="element()"/>
-    <xsl:sequence select="($root/@xml:lang, ($root//text)[1]/@xml:lang, 'en')[1] => string()"/>
+    <xsl:sequence select="(($root/@xml:lang, ($root//text)[1]/@xml:lang)[1][. castable as xs:language], 'en')[1] => string()"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tei_tool import build
+from tei_tool import build, html, pdf
 from tei_tool.cli import main
 from tei_tool.errors import OutputError
 
@@ -120,3 +120,12 @@ def test_the_pdf_never_replaces_its_source(tmp_path):
     result = CliRunner().invoke(main, ["pdf", str(source), "-o", str(source), "--force"])
     assert result.exit_code == 2 and "an input of this run" in result.stderr
     assert source.read_bytes() == FIXTURE.read_bytes()
+
+
+@pytest.mark.parametrize("publish", [pdf.render_pdf, html.build_site, build.build], ids=lambda f: f.__name__)
+def test_a_library_call_replaces_no_existing_output_unless_forced(tmp_path, publish):
+    out = tmp_path / "mine"
+    out.write_bytes(b"mine")
+    with pytest.raises(OutputError, match="--force"):
+        publish(FIXTURE, out)
+    assert out.read_bytes() == b"mine"

@@ -43,7 +43,7 @@ class PdfError(TeiToolError, ValueError):
     """A PDF cannot be made as asked (unknown variant, or a variant whose requirements are not met)."""
 
 
-def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool = True) -> Path:
+def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool = False) -> Path:
     """Render ``source`` as a PDF book at ``out`` and return ``out``.
 
     ``variant`` is None, ``"pdf/a-3b"`` (archival, the TEI file attached) or

@@ -1,8 +1,9 @@
 """The ``tei-tool`` command line: thin click commands over the library modules.
 
-Each command parses its options, calls one library function and prints the
-result; errors under :class:`TeiToolError` become a one-line message and
-exit status 2, never a traceback.
+Each command parses its options, calls the library and prints what it
+returns (validate prints each file's findings as it is checked, behind a
+progress bar in a terminal); errors under :class:`TeiToolError` become a
+one-line message and exit status 2, never a traceback.
 """
 
 from __future__ import annotations

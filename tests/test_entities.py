@@ -159,6 +159,16 @@ def test_quotes_have_speaker_work_and_word_count(letters_index):
     assert (headline["work_id"], headline["words"]) == ("pravda", 5)  # from the bibl of its cit
 
 
+def test_every_tei_place_name_element_names_a_place(tmp_path):
+    names = ["settlement", "district", "region", "country", "bloc", "geogName", "placeName"]
+    source = tmp_path / "places.xml"
+    source.write_text(f'<TEI xmlns="{xmlsafe.TEI_NS}"><text><body><p>'
+                      + " ".join(f'<{name} ref="#{name}-x">{name.title()}ia</{name}> <{name}>Un{name}</{name}>' for name in names)
+                      + "</p></body></text></TEI>", encoding="utf-8")
+    places = {entity.label: entity.status for entity in build_index([source]).of_kind("places")}
+    assert places == {**{f"{name}-x": "unresolved" for name in names}, **{f"Un{name}": "unlinked" for name in names}}
+
+
 def test_quote_words_are_tokens_with_a_letter_or_digit():
     text = "— Ça va? _ ... 1937 x_y ٣ " + "-" * 200_000  # a long run of dashes must not slow the count down
     assert QuoteRecord("f.xml", "p-1", 1, "quote", text).words == 5  # Ça, va?, 1937, x_y, ٣

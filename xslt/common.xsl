@@ -207,7 +207,9 @@
        @type (case aside). The same tables as tei_tool.entities.NAMING_KINDS and RS_TYPE_KINDS (a test keeps
        them equal), in the kinds of tt:entity-kinds. -->
   <xsl:variable name="tt:naming-kinds" as="map(xs:string, xs:string)" select="map {
-    'persName': 'person', 'placeName': 'place', 'geogName': 'place', 'orgName': 'org', 'title': 'bibl'}"/>
+    'persName': 'person', 'orgName': 'org', 'title': 'bibl',
+    'placeName': 'place', 'geogName': 'place', 'settlement': 'place', 'district': 'place', 'region': 'place',
+    'country': 'place', 'bloc': 'place'}"/>
   <xsl:variable name="tt:rs-type-kinds" as="map(xs:string, xs:string)" select="map:merge((
     ('person', 'persname', 'people', 'persongrp', 'character') ! map {.: 'person'},
     ('place', 'placename', 'settlement', 'city', 'country', 'region', 'geogname') ! map {.: 'place'},

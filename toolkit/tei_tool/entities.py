@@ -70,9 +70,14 @@ ENTRY_KINDS = {
     "biblStruct": "works",
     "biblFull": "works",
 }
-NAMING_KINDS = {"persName": "persons", "placeName": "places", "geogName": "places", "orgName": "orgs", "title": "works"}
+NAMING_KINDS = {
+    "persName": "persons",
+    **dict.fromkeys(("placeName", "geogName", "settlement", "district", "region", "country", "bloc"), "places"),
+    "orgName": "orgs",
+    "title": "works",
+}
 RS_TYPE_KINDS = {
-    **dict.fromkeys(("person", "persname", "people", "personGrp", "persongrp", "character"), "persons"),
+    **dict.fromkeys(("person", "persname", "people", "persongrp", "character"), "persons"),
     **dict.fromkeys(("place", "placename", "settlement", "city", "country", "region", "geogname"), "places"),
     **dict.fromkeys(("org", "orgname", "organisation", "organization", "institution"), "orgs"),
     **dict.fromkeys(("work", "bibl", "title", "book"), "works"),

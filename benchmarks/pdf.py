@@ -140,7 +140,7 @@ def timed_transform(*args, **options):
     mark("load + XSLT")
     return result
 weasyprint.HTML.render, Document.write_pdf, pdf.transform = timed_render, timed_write, timed_transform
-pdf.render_pdf(sys.argv[1], sys.argv[2])
+pdf.render_pdf(sys.argv[1], sys.argv[2], force=True)
 mark("file written")
 previous, parts = started, []
 for stage, moment in marks:

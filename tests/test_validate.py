@@ -99,6 +99,17 @@ def test_lint_suggests_the_ref_and_ignores_derived_words():
     assert not any("Kirovsk" in f.message for f in findings)
 
 
+def test_lint_suggests_the_element_of_the_entitys_kind():
+    findings = [f for f in validate.validate_file(FIXTURES / "untagged-place-and-org.2-lint.xml", LOCAL_CHECKS) if f.rule == "lint"]
+    assert [f.message.rsplit("suggested: ", 1)[1] for f in findings] == ['<placeName ref="#leningrad">', '<orgName ref="#nkvd">']
+
+
+def test_a_prefixed_pointer_is_reported_as_written_and_as_expanded():
+    [finding] = [f for f in validate.validate_file(FIXTURES / "prefixdef-dangling.1-pointer.xml", LOCAL_CHECKS) if f.rule == "pointer"]
+    assert finding.message.startswith("@ref points to '#nobody', but no element in this document has that xml:id")
+    assert finding.message.endswith("(written 'psn:nobody', expanded by its prefixDef)")
+
+
 def test_authority_file_resolves_pointers_into_registers(tmp_path):
     document = tmp_path / "letter.xml"
     document.write_text((FIXTURES / "dangling-ref.1-pointer.xml").read_text().replace("#stalin", "#molotov"))
@@ -138,6 +149,8 @@ def test_xinclude_findings_are_reported_in_the_included_file():
 @pytest.mark.parametrize("value, valid", [
     ("1934", True), ("1934-12", True), ("1934-12-01", True), ("-0044-03-15", True), ("--12-25", True),
     ("1934-13", False), ("1934-02-30", False), ("1934-2-3", False), ("1 December 1934", False), ("1934-12-01 ", False),
+    ("1934-12-01T16:30:00", True), ("1934-12-01T24:00:00", True), ("16:30:59.5Z", True),
+    ("1934-12-01T24:30:00", False), ("1934-12-01T23:60:00", False), ("1934-12-01T23:59:60", False), ("25:00:00", False),
 ])
 def test_w3c_date_values(value, valid):
     assert (pointers.parse_temporal(value) is not None) is valid
@@ -460,7 +473,8 @@ def test_a_problem_the_edition_rules_restate_is_reported_once_by_the_built_in_ch
         'point a mention at it (ref="#rubin") or remove the entry']
     assert [line for line in lines if "1951-5" in line and "[schematron]" in line] == []
     assert [line.split(": ", 1)[1] for line in lines if "1951-5" in line] == [
-        "error: [date] @when='1951-5' is not a valid ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD)"]
+        "error: [date] @when='1951-5' is not a valid ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD,"
+        " with a time as in 1934-12-01T16:30:00)"]
     # Edition rules no built-in check restates are still reported.
     assert any("[entity-references/mention-has-ref]" in line for line in lines)
 

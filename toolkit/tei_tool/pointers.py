@@ -120,10 +120,12 @@ def check_pointers(document: xmlsafe.Document, authorities: Authorities) -> Iter
     extra_ids = authorities.authority_ids()
     prefixes = _prefix_definitions(document.tree)
     for node, attribute, token in pointers(document.tree):
-        problem = _unresolved(_expand(token, prefixes), document, local_ids | extra_ids, authorities)
+        expanded = _expand(token, prefixes)
+        problem = _unresolved(expanded, document, local_ids | extra_ids, authorities)
         if problem:
             file, line, column = document.locate(node, attribute)
-            yield Finding(file, line, column, Severity.ERROR, "pointer", f"@{attribute} {problem}")
+            written = f" (written '{token}', expanded by its prefixDef)" if expanded != token else ""
+            yield Finding(file, line, column, Severity.ERROR, "pointer", f"@{attribute} {problem}{written}")
 
 
 def _unresolved(token: str, document: xmlsafe.Document, known_ids: frozenset[str], authorities: Authorities) -> str | None:
@@ -159,7 +161,9 @@ def _is_register(entity: etree._Element) -> bool:
 
 def check_unreferenced(document: xmlsafe.Document, authorities: Authorities) -> Iterator[Finding]:
     """Entities declared in the lists but never pointed at (warnings)."""
-    referenced = {token.partition("#")[2] or token for _, _, token in pointers(document.tree) if "#" in token}
+    prefixes = _prefix_definitions(document.tree)
+    expanded = (_expand(token, prefixes) for _, _, token in pointers(document.tree))
+    referenced = {token.partition("#")[2] for token in expanded if "#" in token}
     for entity in document.tree.iter(*ENTITY_ELEMENTS):
         ident = entity.get(XML_ID)
         if not ident or entity.getparent() is None or entity.getparent().tag not in ENTITY_LISTS:
@@ -191,6 +195,8 @@ def parse_temporal(value: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None
     match = _TEMPORAL.fullmatch(value.strip()) if value == value.strip() else None
     if not match:
         return None
+    if not _valid_time(match["time"] or match["timeonly"]):
+        return None
     if match["year"] is None:
         if match["gmonth"] and not 1 <= int(match["gmonth"]) <= 12:
             return None
@@ -205,15 +211,21 @@ def parse_temporal(value: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None
             datetime.date(year if 1 <= year <= 9999 else 2000, month, day)
         except ValueError:
             return None
-    if match["time"]:
-        hours, minutes, seconds = match["time"].split(":")
-        if int(hours) > 24 or int(minutes) > 59 or float(seconds) >= 61:
-            return None
     if day is not None:
         return (year, month, day), (year, month, day)
     if month is not None:
         return (year, month, 1), (year, month, 31)
     return (year, 1, 1), (year, 12, 31)
+
+
+def _valid_time(time: str | None) -> bool:
+    """Whether an ``hh:mm:ss`` time (or none) names a time of day; 24:00:00 is the end of one, as XML Schema allows."""
+    if not time:
+        return True
+    hours, minutes, seconds = time.split(":")
+    if hours == "24" and minutes == "00" and float(seconds) == 0:
+        return True
+    return int(hours) <= 23 and int(minutes) <= 59 and float(seconds) < 60
 
 
 def check_dates(document: xmlsafe.Document) -> Iterator[Finding]:
@@ -228,7 +240,8 @@ def check_dates(document: xmlsafe.Document) -> Iterator[Finding]:
             if span is None:
                 file, line, column = document.locate(node, attribute)
                 yield Finding(file, line, column, Severity.ERROR, "date",
-                              f"@{attribute}='{value}' is not a valid ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+                              f"@{attribute}='{value}' is not a valid ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD,"
+                              " with a time as in 1934-12-01T16:30:00)")
             elif span[0]:
                 spans[attribute] = span
         for start, end in (("from", "to"), ("notBefore", "notAfter")):

@@ -156,12 +156,32 @@ def test_w3c_date_values(value, valid):
     assert (pointers.parse_temporal(value) is not None) is valid
 
 
-def test_xxe_content_never_appears_in_any_output():
+@pytest.mark.parametrize("fixture", ["xxe.1-xml.xml", "xxe-late-doctype.1-xml.xml"])
+def test_xxe_content_never_appears_in_any_output(fixture, tmp_path):
+    """The second declares its entity after a long comment, past where a quick look at the start of a file ends."""
     runner = CliRunner()
     for fmt in report.FORMATS:
-        result = runner.invoke(main, ["validate", "--format", fmt, str(FIXTURES / "xxe.1-xml.xml")])
+        result = runner.invoke(main, ["validate", "--format", fmt, str(FIXTURES / fixture)])
         assert "TOP-SECRET-CONTENT" not in result.output
-        assert result.exit_code == 1
+        assert result.exit_code == 1 and "external entity declarations are refused" in result.output
+    for command in (["html", "-o", str(tmp_path / "site")], ["entities", "--type", "persons"], ["pdf", "-o", str(tmp_path / "x.pdf")]):
+        result = runner.invoke(main, [command[0], str(FIXTURES / fixture), *command[1:]])
+        assert result.exit_code == 2 and "TOP-SECRET-CONTENT" not in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_xxe_in_utf_16_is_not_expanded_by_the_parser_either(tmp_path):
+    """A quick look for declarations reads bytes, which in UTF-16 it cannot: the parser itself must not expand them."""
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    source = tmp_path / "xxe16.xml"
+    source.write_bytes((FIXTURES / "xxe.1-xml.xml").read_text(encoding="utf-8").replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16"))
+    outputs = []
+    for command in (["validate"], ["html", "-o", str(tmp_path / "site")], ["entities", "--type", "persons"]):
+        result = CliRunner().invoke(main, [command[0], str(source), *command[1:]])
+        outputs.append((result.exit_code, "TOP-SECRET-CONTENT" in result.output))
+    assert outputs == [(1, False), (2, False), (2, False)]
+    assert not (tmp_path / "site").exists()
 
 
 def test_entity_bomb_is_refused_quickly():

@@ -31,6 +31,7 @@ _MAX_XINCLUDE_DEPTH = 20  # parts including parts: deeper than any edition nests
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s", re.IGNORECASE)
 _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s>]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 _MAX_INTERNAL_ENTITIES = 64
+_ELEMENT_START = re.compile(rb"<[^!?]")
 
 
 def safe_parser(**overrides) -> etree.XMLParser:
@@ -54,9 +55,10 @@ def _refuse_dangerous_dtd(data: bytes, file: str) -> None:
     document that declares them is either an attack or depends on content we
     will never load; either way the user deserves an explicit message.
     """
-    head = data[: data.find(b"]>") + 2] if b"<!DOCTYPE" in data[:4096] else b""
-    if not head:
+    start = data.find(b"<!DOCTYPE")
+    if start < 0 or _ELEMENT_START.search(data, 0, start):  # none, or not in the prolog (text in a CDATA section, say)
         return
+    head = data[: data.find(b"]>", start) + 2]
     if match := _EXTERNAL_ENTITY.search(head):
         line = head.count(b"\n", 0, match.start()) + 1
         raise XMLInputError(file, line, 1, "external entity declarations are refused (they could read local files or the network)")

@@ -175,6 +175,26 @@ def test_embedded_schematron_follows_includes(tmp_path):
     assert sorted(f.message for f in findings) == ["empty p [from-part]", "too many p"]
 
 
+@pytest.mark.parametrize("named", ["declared", "with --schema"])
+def test_validate_runs_the_rules_its_relax_ng_schema_embeds(tmp_path, named):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    rng, sch = "http://relaxng.org/ns/structure/1.0", "http://purl.oclc.org/dsdl/schematron"
+    (tmp_path / "grammar.rng").write_text(
+        f'<grammar xmlns="{rng}" xmlns:sch="{sch}"><start><element name="doc"><zeroOrMore><element name="p"><text/></element>'
+        f'</zeroOrMore><sch:pattern><sch:rule context="p"><sch:assert test="string()">an empty p</sch:assert></sch:rule>'
+        f"</sch:pattern></element></start></grammar>", encoding="utf-8")
+    declaration = '<?xml-model href="grammar.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    (tmp_path / "doc.xml").write_text((declaration if named == "declared" else "") + "<doc><p>x</p>\n<p/></doc>", encoding="utf-8")
+    schema = [] if named == "declared" else ["--schema", str(tmp_path / "grammar.rng")]
+    result = CliRunner().invoke(main, ["validate", "--only", "schematron", *schema, str(tmp_path / "doc.xml")])
+    assert result.exit_code == 1
+    line = 3 if named == "declared" else 2  # of the empty <p/>
+    assert result.output.splitlines()[0] == f"{tmp_path / 'doc.xml'}:{line}:1: error: [schematron] an empty p"
+
+
 @needs_shared
 def test_tei_all_embedded_rules_compile_and_run_on_the_corpus():
     started = time.perf_counter()

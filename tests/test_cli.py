@@ -45,19 +45,37 @@ def test_every_command_reports_a_missing_input_alike(tmp_path, monkeypatch, comm
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_line_shown_under_a_finding_in_a_terminal_keeps_no_carriage_return(tmp_path):
+def _in_a_terminal(*args: str) -> str:
+    """What ``tei-tool validate ARGS`` shows on a terminal (the source line and caret are for terminals only)."""
     pty = pytest.importorskip("pty")
     tty = pytest.importorskip("tty")
-    source = tmp_path / "crlf.xml"
-    source.write_bytes(DANGLING_REF.read_bytes().replace(b"\n", b"\r\n"))
     terminal, follower = pty.openpty()
     tty.setraw(follower)  # passed through as written, no LF turned into CRLF
     try:
-        subprocess.run([sys.executable, "-m", "tei_tool.cli", "validate", "--only", "pointers", str(source)],
+        subprocess.run([sys.executable, "-m", "tei_tool.cli", "validate", *args],
                        stdout=follower, stderr=subprocess.DEVNULL, timeout=120, check=False)
-        shown = os.read(terminal, 65536).decode("utf-8")
+        return os.read(terminal, 65536).decode("utf-8")
     finally:
         os.close(follower)
         os.close(terminal)
+
+
+def test_the_line_shown_under_a_finding_in_a_terminal_keeps_no_carriage_return(tmp_path):
+    source = tmp_path / "crlf.xml"
+    source.write_bytes(DANGLING_REF.read_bytes().replace(b"\n", b"\r\n"))
+    shown = _in_a_terminal("--only", "pointers", str(source))
     assert f"{source}:7:" in shown and "\n          <p><persName ref=\"#kirov\">Kirov</persName> met" in shown
     assert "\r" not in shown
+
+
+@pytest.mark.parametrize("fixture, only, at, hint", [
+    (DANGLING_REF, "pointers", 'ref="#stalin"', None),
+    (DANGLING_REF.with_name("schema-misplaced.1-schema.xml"), "schema", "<persName",
+     "see https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-persName.html"),
+])
+def test_on_a_terminal_a_caret_points_at_the_column_of_the_finding(fixture, only, at, hint):
+    finding, source, caret, *rest = _in_a_terminal("--only", only, str(fixture)).splitlines()
+    column = int(finding.split(":")[2])
+    assert source.startswith("    ") and caret.startswith("    ")
+    assert caret.index("^") == source.index(at) == 4 + column - 1 and caret.strip() == "^"
+    assert rest[0] == f"    {hint}" if hint else rest[0].startswith("1 file checked")

@@ -406,14 +406,16 @@ def test_csv_and_tsv_cells_never_become_spreadsheet_formulas(tmp_path):
     source = _tei_file(tmp_path / "hostile.xml",
                        '<persName ref="#a">=HYPERLINK("http://evil/")</persName> <persName ref="#=cmd()">x</persName>',
                        '<listPerson><person xml:id="a"><persName>+SUM(A1:A9)</persName><note>@evil -2+3</note>'
-                       '<birth when="-0044-03-15"/></person></listPerson>')
+                       '<birth when="-0044-03-15"/></person>'
+                       '<person xml:id="b"><persName>B</persName><note>-cmd|\'/C calc\'!A0</note></person>'
+                       '<person xml:id="c"><persName>C</persName><note>-12.5</note></person></listPerson>')
     for fmt in ("csv", "tsv"):
         text = render(*table(build_index([source]), "persons"), fmt)
         rows = list(csv.reader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
         cells = [cell for row in rows[1:] for cell in row]
-        assert "'+SUM(A1:A9)" in cells and "'@evil -2+3" in cells and "'=cmd()" in cells
-        assert "-0044-03-15" in cells  # a date is no formula
-        assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+        assert "'+SUM(A1:A9)" in cells and "'@evil -2+3" in cells and "'=cmd()" in cells and "'-cmd|'/C calc'!A0" in cells
+        assert "-0044-03-15" in cells and "-12.5" in cells  # a date or a number is no formula
+        assert not any(cell.startswith(("=", "+", "@", "-")) for cell in cells if cell not in ("-0044-03-15", "-12.5"))
     as_json = json.loads(render(*table(build_index([source]), "persons"), "json"))
     assert {row["id"]: row["name"] for row in as_json}["a"] == "+SUM(A1:A9)"  # JSON keeps values as they are
 

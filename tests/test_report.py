@@ -33,3 +33,12 @@ def test_exit_status_follows_the_worst_file():
     assert _run("text", [WARNING])[2].summary.exit_status(strict=True) is ExitStatus.INVALID
     assert _run("text", [WARNING], [ERROR])[2].summary.exit_status() is ExitStatus.INVALID
     assert _run("github", [ERROR], [UNREADABLE])[2].summary.exit_status() is ExitStatus.USAGE_OR_IO
+
+
+def test_github_annotations_cannot_be_split_or_forged_by_what_a_file_holds():
+    """A newline in a value would end the annotation and could start a forged one (``::error::…``)."""
+    finding = Finding("dir,a:b/%x.xml", 4, 2, Severity.ERROR, "date",
+                      "@when='1934\n::error file=x.xml::forged\r' is not a valid ISO date (100%)")
+    assert report.format_github([finding]) == (
+        "::error file=dir%2Ca%3Ab/%25x.xml,line=4,col=2,title=date::"
+        "@when='1934%0A::error file=x.xml::forged%0D' is not a valid ISO date (100%25)\n")

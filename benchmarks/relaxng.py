@@ -35,7 +35,7 @@ import installed  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from tei_tool.relaxng import document_names, load_simplified, prune  # noqa: E402
-from tei_tool.relaxng.corpus import parse_document  # noqa: E402
+from tei_tool import xmlsafe  # noqa: E402
 
 
 def manifest(corpus: Path) -> list[dict]:
@@ -71,9 +71,12 @@ def run_native(rows, corpus: Path, schema: Path, jobs: int):
     paths = [str(corpus / r["file"]) for r in rows]
     code = ("import json, sys\n"
             "sys.path.insert(0, %r)\n"
-            "from tei_tool.relaxng.corpus import validate_files\n"
+            "from pathlib import Path\n"
+            "from tei_tool import schemas, validate\n"
             "paths = json.loads(sys.stdin.read())\n"
-            "print(json.dumps({p: len(f) for p, f in validate_files(%r, paths, %d)}))"
+            "options = validate.Options(schemas.SchemaSettings(schema=Path(%r)), only=frozenset({'schema'}))\n"
+            "results = validate.validate_paths(list(map(Path, paths)), options, jobs=%d)\n"
+            "print(json.dumps({str(r.path): len(r.findings) for r in results}))"
             % (str(ROOT / "toolkit"), str(schema), jobs))
     start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(paths), capture_output=True,
@@ -97,7 +100,7 @@ def native_per_file(rows, corpus: Path, schema: Path) -> dict[str, tuple[float, 
     result = {}
     for row in rows:
         path = str(corpus / row["file"])
-        tree = parse_document(path)
+        tree = xmlsafe.load(path).tree
         t = time.perf_counter()
         count = sum(1 for _ in compiled.validate(tree, path))
         result[row["file"]] = (time.perf_counter() - t, count)
@@ -110,7 +113,7 @@ def run_libxml2(rows, corpus: Path, schema: Path):
     start = time.perf_counter()
     for row in rows:
         t = time.perf_counter()
-        tree = parse_document(corpus / row["file"])
+        tree = xmlsafe.load(corpus / row["file"]).tree
         compiled = etree.RelaxNG(prune(simplified, *document_names(tree)))
         valid = compiled.validate(tree)
         result[row["file"]] = (time.perf_counter() - t, 0 if valid else len(compiled.error_log) or 1)
@@ -146,9 +149,9 @@ def one_file(corpus: Path, schema: Path, rows, jing: str | None) -> None:
     size, name = max(candidates)
     path = corpus / name
     code = ("import sys; sys.path.insert(0, %r)\n"
+            "from tei_tool import xmlsafe\n"
             "from tei_tool.relaxng import compile_schema\n"
-            "from tei_tool.relaxng.corpus import parse_document\n"
-            "print(sum(1 for _ in compile_schema(%r).validate(parse_document(%r), %r)))"
+            "print(sum(1 for _ in compile_schema(%r).validate(xmlsafe.load(%r).tree, %r)))"
             % (str(ROOT / "toolkit"), str(schema), str(path), str(path)))
     env = installed.environment()
     subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env)

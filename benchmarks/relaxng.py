@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
 import installed  # noqa: E402
+from jing_files import finished_by_jing  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from tei_tool.relaxng import document_names, load_simplified, prune  # noqa: E402
@@ -174,6 +175,12 @@ def main() -> None:
     schema = args.corpus / "schemas" / "tei_all.rng"
     rows = well_formed(manifest(args.corpus), args.corpus)
     jing = None if args.no_jing else shutil.which("jing")
+    if jing:
+        kept, left_out = finished_by_jing([jing], schema, [args.corpus / r["file"] for r in rows])
+        rows = [r for r in rows if args.corpus / r["file"] in kept]
+        if left_out:
+            print(f"left out: {', '.join(f.name for f in left_out)}, which jing cannot finish "
+                  "(it would silently skip every file after it)")
     load_simplified(schema)  # fill the cache, as after the first run
     run_native(rows[:2], args.corpus, schema, 1)  # and compile the bytecode
     print(f"{len(rows)} well-formed files against {schema.name}, {args.jobs} worker processes, "

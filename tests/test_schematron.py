@@ -74,7 +74,7 @@ def test_a_phase_restricts_the_patterns(tmp_path):
     only_references = schematron.load_schematron(FIXTURES / "letters.sch", phase="references-only")
     labels = {f.message.rsplit("[", 1)[1] for f in findings_of(only_references, "letter-bad.xml")}
     assert labels == {"references/person-ref]", "references/person-unknown, flag broken]"}
-    with pytest.raises(SchemaError, match=r"no phase 'nonsense' \(phases: everything, references-only\)"):
+    with pytest.raises(schematron.UnknownPhase, match=r"no phase 'nonsense' in this schema \(phases: everything, references-only, #ALL\)"):
         schematron.load_schematron(FIXTURES / "letters.sch", phase="nonsense")
 
 
@@ -296,3 +296,64 @@ def test_a_schema_may_not_take_the_generated_stylesheets_prefixes(tmp_path):
     rules = write_schema(tmp_path, '<ns prefix="xsl" uri="urn:other"/>\n<pattern><rule context="*"><assert test="true()">x</assert></rule></pattern>\n')
     with pytest.raises(SchemaError, match="the prefix 'xsl' is reserved"):
         schematron.load_schematron(rules)
+
+
+def labels_of(findings) -> set[str]:
+    return {f.message.rsplit(" [", 1)[1].rstrip("]") for f in findings}
+
+
+def run_validate(*arguments: str):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    return CliRunner().invoke(main, ["validate", "--only", "schematron", *arguments])
+
+
+def test_phase_option_runs_one_phase_or_all_patterns(tmp_path):
+    rules = write_schema(tmp_path, """\
+        <phase id="names"><active pattern="names"/></phase>
+        <phase id="heads"><active pattern="heads"/></phase>
+        <pattern id="names"><rule context="tei:persName"><assert test="@ref">no ref</assert></rule></pattern>
+        <pattern id="heads"><rule context="tei:head"><assert test="normalize-space()">empty head</assert></rule></pattern>
+        <pattern id="hi"><rule context="tei:hi"><assert test="@rend">no rend</assert></rule></pattern>
+        """).read_text().replace('queryBinding="xslt2"', 'queryBinding="xslt2" defaultPhase="names"')
+    (tmp_path / "rules.sch").write_text(rules, encoding="utf-8")
+    letter = str(FIXTURES / "letter-bad.xml")
+
+    def messages(*phase: str) -> set[str]:
+        result = run_validate("--schematron", str(tmp_path / "rules.sch"), *phase, letter)
+        assert result.exit_code == 1, result.output
+        return {line.rsplit("] ", 1)[1].rsplit(" [", 1)[0] for line in result.stdout.splitlines() if "[schematron]" in line}
+
+    assert messages() == {"no ref"}
+    assert messages("--phase", "heads") == {"empty head"}
+    assert messages("--phase", "#ALL") == {"no ref", "empty head", "no rend"}
+    assert messages("--phase", "#DEFAULT") == {"no ref"}
+
+
+def test_an_unknown_phase_is_a_usage_error_naming_the_phases(tmp_path):
+    named = run_validate("--schematron", str(FIXTURES / "letters.sch"), "--phase", "nonsense", str(FIXTURES / "letter-bad.xml"))
+    assert named.exit_code == 2
+    assert "no phase 'nonsense' in this schema (phases: everything, references-only, #ALL)" in named.output
+    # A schema the document declares (tei-edition.sch, which has no phases) is held to it too.
+    declared = run_validate("--phase", "nonsense", str(FIXTURES / "edition-good.xml"))
+    assert declared.exit_code == 2
+    assert "tei-edition.sch: error: [schematron] no phase 'nonsense' in this schema (phases: #ALL)" in declared.output
+    assert "Traceback" not in declared.output
+
+
+def test_each_phase_of_a_schema_is_compiled_and_kept_apart():
+    from tei_tool import validate
+
+    letter = FIXTURES / "letter-bad.xml"
+
+    def labels(phase: str | None) -> set[str]:
+        options = validate.Options(schema_settings=validate.schemas.SchemaSettings(schematron=(FIXTURES / "letters.sch",)),
+                                   only=frozenset({"schematron"}), phase=phase)
+        return labels_of(validate.validate_file(letter, options))
+
+    everything = labels(None)
+    assert labels("references-only") == {"references/person-ref", "references/person-unknown, flag broken"}
+    assert labels(None) == everything and len(everything) == 7
+    assert labels("#ALL") == everything

@@ -85,6 +85,8 @@ def _schema_mapping(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
               help="RELAX NG schema (.rng or .rnc) to use instead of the one each file declares.")
 @click.option("--schematron", "schematron_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Schematron file to run instead of the declared ones (repeatable).")
+@click.option("--phase", metavar="ID",
+              help="Schematron phase to run (its id, or #ALL for every pattern); by default each schema's defaultPhase.")
 @click.option("--map-schema", "map_schema", multiple=True, metavar="URL=FILE",
               help="Use a local copy for a remote schema URL (or its file name, e.g. tei_all.rng=/path/tei_all.rng); repeatable.")
 @click.option("--authority", "authorities", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -98,7 +100,7 @@ def _schema_mapping(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
               help="Files checked in parallel (default and at most: the number of CPUs).")
 @click.option("--engine", type=click.Choice(schemas.ENGINES), default=schemas.DEFAULT_ENGINE, show_default=True,
               help="RELAX NG engine: tei-tool's own (native), libxml2 (through lxml), or jing (needs Java and jing).")
-def validate_command(paths, schema, schematron_files, map_schema, authorities, only, output_format, strict, jobs, engine):
+def validate_command(paths, schema, schematron_files, phase, map_schema, authorities, only, output_format, strict, jobs, engine):
     """Check TEI files for well-formedness, schema validity (RELAX NG and
     Schematron), pointer and id integrity, date values, and untagged names.
 
@@ -111,6 +113,7 @@ def validate_command(paths, schema, schematron_files, map_schema, authorities, o
         authorities=tuple(authorities),
         only=frozenset(only or validate.CHECKS),
         engine=engine,
+        phase=phase,
     )
     files = validate.expand_paths(paths)
     run = report.RunReport(output_format, source_line=xmlsafe.source_line if sys.stdout.isatty() else None)

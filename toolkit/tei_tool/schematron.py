@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from . import xmlsafe
-from .errors import SchemaError
+from .errors import SchemaError, TeiToolError
 from .findings import Finding, Severity
 from .namespaces import RNG_NS, SCH_NS
 from .transform import saxon, saxon_detail, saxon_stderr_captured as saxon_stderr
@@ -43,6 +43,7 @@ SUPPORTED_QUERY_BINDINGS = {"", "xslt", "xslt2", "xslt3", "xpath", "xpath2", "xp
 WARNING_ROLES = {"warning", "warn", "nonfatal", "caution"}
 INFO_ROLES = {"info", "information"}
 ALL_PATTERNS = "#ALL"
+DEFAULT_PHASE = "#DEFAULT"  # as if no phase was named
 
 # The nodes each pattern's rules are tried on, in document order. Most rules
 # match elements only; trying them on every attribute and text node as well
@@ -56,6 +57,10 @@ _STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 _INNERMOST_PREDICATE = re.compile(r"\[[^\[\]]*\]")
 _SELECTS_ATTRIBUTES = re.compile(r"@|attribute::|attribute\s*\(")
 _SELECTS_OTHER_NODES = re.compile(r"\$|node\s*\(|text\s*\(|comment\s*\(|processing-instruction\s*\(|namespace")
+
+
+class UnknownPhase(TeiToolError, ValueError):
+    """A phase was asked for that the schema does not define: a usage error, not a broken schema."""
 
 
 @dataclass(frozen=True)
@@ -269,9 +274,10 @@ def _with_includes(schema: etree._Element, path: Path, depth: int = 0) -> list[e
 def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str | None = None) -> Schematron:
     """Compile a ``.sch`` file, the Schematron embedded in a ``.rng``, or given elements.
 
-    ``phase`` selects a ``sch:phase`` by id (default: the schema's
-    ``defaultPhase``, else every pattern). Raises :class:`SchemaError`
-    naming the offending rule when an expression does not compile.
+    ``phase`` selects a ``sch:phase`` by id, or ``#ALL`` for every pattern; without it
+    (or with ``#DEFAULT``) the schema's ``defaultPhase`` runs, else every pattern. A
+    phase the schema lacks raises :class:`UnknownPhase`, naming those it has. Raises
+    :class:`SchemaError` naming the offending rule when an expression does not compile.
     """
     settings: dict[str, str] = {}
     if isinstance(source, (str, Path)):
@@ -391,12 +397,17 @@ class _Compiler:
             if pattern.get("abstract") == "true":
                 continue
             patterns.append(self._instantiate(pattern) if pattern.get("is-a") else pattern)
-        phase = phase or self.settings.get("defaultPhase") or ALL_PATTERNS
+        phases = {p.get("id"): p for p in self._all("phase")}
+        if phase not in (None, DEFAULT_PHASE, ALL_PATTERNS) and phase not in phases:
+            raise UnknownPhase(f"{self.name}: error: [schematron] no phase {phase!r} in this schema "
+                               f"(phases: {', '.join([*sorted(phases), ALL_PATTERNS])})")
+        if phase in (None, DEFAULT_PHASE):
+            phase = self.settings.get("defaultPhase") or ALL_PATTERNS
         if phase == ALL_PATTERNS:
             return patterns, None
-        phases = {p.get("id"): p for p in self._all("phase")}
         if phase not in phases:
-            raise SchemaError(f"{self.name}:0:0: error: [schematron] no phase {phase!r} (phases: {', '.join(sorted(phases)) or 'none'})")
+            raise SchemaError(f"{self.name}:1:1: error: [schematron] the defaultPhase {phase!r} is no phase of the schema "
+                              f"(phases: {', '.join(sorted(phases)) or 'none'})")
         active = {a.get("pattern") for a in phases[phase].iter(S + "active")}
         return [p for p in patterns if p.get("id") in active], phases[phase]
 

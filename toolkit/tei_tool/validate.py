@@ -41,6 +41,9 @@ class Options:
     authorities: tuple[Path, ...] = ()
     only: frozenset[str] = frozenset(CHECKS)
     engine: str = schemas.DEFAULT_ENGINE
+    # The Schematron phase to run (an id, or #ALL); None runs each schema's defaultPhase.
+    # Rules embedded in a RELAX NG schema have no phases: they always all run.
+    phase: str | None = None
 
 
 @dataclass
@@ -83,10 +86,10 @@ def expand_paths(arguments: Iterable[str | Path]) -> list[Path]:
 
 
 @functools.lru_cache(maxsize=16)
-def _schematron_for(path: Path):
+def _schematron_for(path: Path, phase: str | None):
     from . import schematron
 
-    return schematron.load_schematron(path)
+    return schematron.load_schematron(path, phase=phase)
 
 
 @functools.lru_cache(maxsize=16)
@@ -103,7 +106,7 @@ def _schema_findings(document: xmlsafe.Document, choice: schemas.SchemaChoice, o
         yield from map(schemas.with_guidelines_link, schema.validate(document))
     if "schematron" in options.only:
         for sch in choice.schematron:
-            yield from _schematron_for(sch.resolve()).validate(document)
+            yield from _schematron_for(sch.resolve(), options.phase).validate(document)
         if choice.relaxng is not None and choice.relaxng.suffix == ".rng":
             embedded = _embedded_schematron_for(choice.relaxng.resolve())
             if embedded is not None:

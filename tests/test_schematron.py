@@ -357,3 +357,99 @@ def test_each_phase_of_a_schema_is_compiled_and_kept_apart():
     assert labels("references-only") == {"references/person-ref", "references/person-unknown, flag broken"}
     assert labels(None) == everything and len(everything) == 7
     assert labels("#ALL") == everything
+
+
+def test_xsl_functions_and_keys_serve_rule_contexts_and_tests():
+    functions = schematron.load_schematron(FIXTURES / "letters-functions.sch")
+    assert [(f.line, f.column, f.message) for f in findings_of(functions, "letter-bad.xml")] == [
+        (19, 71, "The persName points at #gorky, which is no person in the listPerson. [references/person-known]")]
+    assert findings_of(functions, "letter-good.xml") == []
+
+
+def test_a_broken_xsl_function_is_reported_where_it_is_written(tmp_path):
+    def schema(function: str, binding: str = "xslt3") -> Path:
+        return write_schema(tmp_path, '<ns prefix="f" uri="urn:f"/>\n' + function + "\n"
+                            '<pattern><rule context="tei:p"><assert test="f:double(1) = 2">arithmetic</assert></rule></pattern>\n', binding)
+
+    function = ('<xsl:function xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:f="urn:f" name="f:double">\n'
+                '  <xsl:param name="n"/>\n  <xsl:sequence select="$n *"/>\n</xsl:function>')
+    path = schema(function)
+    with pytest.raises(SchemaError, match=rf"^{path}:6:3: error: \[schematron\] in the xsl:sequence in xsl:function 'f:double': XPST0003"):
+        schematron.load_schematron(path)
+    with pytest.raises(SchemaError, match=r":4:1: error: \[schematron\] xsl:function needs queryBinding=\"xslt2\" or \"xslt3\" \(this schema's is 'xpath2'\)"):
+        schematron.load_schematron(schema(function.replace("$n *", "$n * 2"), binding="xpath2"))
+    template = function.replace("xsl:function", "xsl:template").replace('name="f:double"', 'name="double"')
+    with pytest.raises(SchemaError, match=r":4:1: error: \[schematron\] xsl:template is not supported in a schema \(only xsl:function and xsl:key are\)"):
+        schematron.load_schematron(schema(template))
+    with pytest.raises(SchemaError, match=r":5:32: error: \[schematron\] in the test of sch:assert 'f:double\(1\) = 2': XPST0017"):
+        schematron.load_schematron(schema(""))
+
+
+def test_a_pattern_let_may_be_used_in_its_rules_contexts(tmp_path):
+    rules = write_schema(tmp_path, """\
+        <pattern id="named">
+          <let name="wanted" value="'persName'"/>
+          <let name="also" value="($wanted, 'hi')"/>
+          <rule context="tei:text//tei:*[local-name() = $also][not(@n = '$also')]">
+            <report test="true()"><name/> is one of <value-of select="string-join($also, ', ')"/></report>
+          </rule>
+        </pattern>
+        <pattern id="heads">
+          <let name="wanted" value="'head'"/>
+          <rule context="tei:*[local-name() = $wanted]"><report test="true()"><name/> is <value-of select="$wanted"/></report></rule>
+        </pattern>
+        """)
+    found = sorted((f.line, f.column, f.message) for f in schematron.load_schematron(rules).validate(xmlsafe.load(FIXTURES / "letter-bad.xml")))
+    assert found == [(17, 7, "head is head [heads]"),
+                     (18, 26, "persName is one of persName, hi [named]"), (18, 74, "persName is one of persName, hi [named]"),
+                     (19, 71, "persName is one of persName, hi [named]"), (20, 21, "hi is one of persName, hi [named]")]
+
+
+def test_an_include_with_a_fragment_takes_only_the_element_with_that_id(tmp_path):
+    library = schematron.load_schematron(FIXTURES / "letters-from-library.sch")
+    assert sorted((f.line, f.column, f.message) for f in findings_of(library, "letter-bad.xml")) == [
+        (17, 7, "The head is empty. [heads]"),
+        (19, 28, '@when="1901-3-5" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD). [dates/iso-when]')]
+    path = write_schema(tmp_path, f'<include href="{(FIXTURES / "letters.sch").as_uri()}#nowhere"/>\n')
+    with pytest.raises(SchemaError, match=rf"^{path}:3:1: error: \[schematron\] no element with id 'nowhere' in .*letters.sch$"):
+        schematron.load_schematron(path)
+
+
+def test_a_pattern_with_documents_checks_the_documents_it_names_in_their_own_files():
+    registers = schematron.load_schematron(FIXTURES / "registers.sch")
+    found = [(Path(f.file).name, f.line, f.column, f.severity, f.message) for f in findings_of(registers, "letter-with-register.xml")]
+    assert sorted(found) == [
+        ("letter-register.xml", 5, 3, Severity.WARNING, "The register gives no birth for chekhov. [registers/person-born]"),
+        ("letter-register.xml", 6, 3, Severity.INFO, "The letter does not mention bunin. [registers/person-mentioned]"),
+        ("letter-with-register.xml", 15, 19, Severity.ERROR,
+         "pattern 'registers' cannot check 'missing-register.xml#gorky': no such file"),
+    ]
+    result = run_validate("--schematron", str(FIXTURES / "registers.sch"), str(FIXTURES / "letter-with-register.xml"))
+    assert f"{FIXTURES / 'letter-register.xml'}:5:3: warning: [schematron] The register gives no birth for chekhov." in result.stdout
+
+
+def test_documents_a_pattern_cannot_read_become_findings(tmp_path):
+    edition = tmp_path / "edition"
+    (edition / "letters").mkdir(parents=True)
+    (edition / ".private").mkdir()
+    (edition / "letters" / "broken.xml").write_text("<listPerson>\n<person></listPerson>", encoding="utf-8")
+    (edition / ".private" / "persons.xml").write_text("<listPerson/>", encoding="utf-8")
+    (tmp_path / "outside.xml").write_text("<listPerson/>", encoding="utf-8")
+    rules = write_schema(tmp_path, """\
+        <pattern id="elsewhere" documents="//tei:ref/@target">
+          <rule context="/*"><report test="true()">read</report></rule>
+        </pattern>
+        """)
+    letter = edition / "letters" / "letter.xml"
+    targets = ["broken.xml", "../.private/persons.xml", "../../outside.xml", "http://127.0.0.1:9/persons.xml"]
+    letter.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>\n'
+                      + "\n".join(f'<ref target="{target}"/>' for target in targets) + "\n</p></body></text></TEI>", encoding="utf-8")
+    found = sorted((f.line, f.column, f.message) for f in schematron.load_schematron(rules).validate(xmlsafe.load(letter)))
+    far = "tei-tool reads files only from below the folder above the document's, and no hidden ones"
+    assert found == [
+        (2, 6, f"pattern 'elsewhere' cannot check 'broken.xml': {edition / 'letters' / 'broken.xml'}:2:22: "
+               "Opening and ending tag mismatch: person line 2 and listPerson"),
+        (3, 6, f"pattern 'elsewhere' cannot check '../.private/persons.xml': {far}"),
+        (4, 6, f"pattern 'elsewhere' cannot check '../../outside.xml': {far}"),
+        (5, 6, "pattern 'elsewhere' cannot check 'http://127.0.0.1:9/persons.xml': only local files are read, not web addresses"),
+    ]

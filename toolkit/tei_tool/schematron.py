@@ -5,7 +5,10 @@ mode per pattern, one template per rule with priorities descending in
 document order (so the first matching rule of a pattern fires, as the
 standard requires), one ``xsl:if`` per assert or report. The stylesheet
 reports each failure with the element path of the node it fired on, which
-is mapped back to the lxml tree for a line and column.
+is mapped back to the lxml tree for a line and column. A pattern with
+``@documents`` reports in that run which documents it names; tei-tool reads
+each one safely itself and runs the stylesheet again for that pattern alone,
+with the document as a parameter.
 
 Saxon receives the document already parsed and serialised by
 :mod:`xmlsafe`, without DOCTYPE, and may open ``file:`` URIs only, so a
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import time
 import urllib.parse
@@ -26,9 +30,9 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from . import xmlsafe
-from .errors import SchemaError, TeiToolError
+from .errors import InputNotFound, SchemaError, TeiToolError, XMLInputError
 from .findings import Finding, Severity
-from .namespaces import RNG_NS, SCH_NS
+from .namespaces import RNG_NS, SCH_NS, XML_ID
 from .transform import saxon, saxon_detail, saxon_stderr_captured as saxon_stderr
 
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
@@ -37,6 +41,9 @@ S = "{%s}" % SCH_NS
 X = "{%s}" % XSL_NS
 T = "{%s}" % REPORT_NS
 OWN_PREFIX = "tei-tool"  # the generated stylesheet's own names; a schema's sch:ns may not take it
+SUBORDINATE = f"{OWN_PREFIX}:subordinate"  # parameters of the run over a document a pattern's @documents names
+SUBORDINATE_PATTERN = f"{OWN_PREFIX}:subordinate-pattern"
+NAMED_DOCUMENT = f"{OWN_PREFIX}:named-document"
 
 SUPPORTED_QUERY_BINDINGS = {"", "xslt", "xslt2", "xslt3", "xpath", "xpath2", "xpath3", "xpath31"}
 # Roles that make a finding a warning or an info; any other role (error, fatal, none) is an error.
@@ -44,6 +51,9 @@ WARNING_ROLES = {"warning", "warn", "nonfatal", "caution"}
 INFO_ROLES = {"info", "information"}
 ALL_PATTERNS = "#ALL"
 DEFAULT_PHASE = "#DEFAULT"  # as if no phase was named
+# The XSLT declarations a schema may hold at its top level, and the query bindings that allow each
+# (ISO Schematron: keys in every XSLT binding, functions from XSLT 2.0 on).
+XSLT_DECLARATIONS = {"key": {"", "xslt", "xslt2", "xslt3"}, "function": {"xslt2", "xslt3"}}
 
 # The nodes each pattern's rules are tried on, in document order. Most rules
 # match elements only; trying them on every attribute and text node as well
@@ -124,24 +134,55 @@ class Schematron:
         self.compile_seconds = compile_seconds
 
     def validate(self, document: xmlsafe.Document) -> Iterator[Finding]:
-        """Findings (rule ``schematron``) for every failed assert and fired report."""
+        """Findings (rule ``schematron``) for every failed assert and fired report, in the document
+        and in the documents that a pattern's ``@documents`` names (located in their own files)."""
         executable = _compile(self.xslt_text)
-        builder = saxon().new_document_builder()
-        builder.set_base_uri(document.path.resolve().as_uri())
+        checked, report = self._run(executable, document)
+        yield from self._findings(report, document)
+        loaded: dict[str, xmlsafe.Document] = {}
+        done: set[tuple[str, str]] = set()
+        for request in (named for documents in report.iter(T + "documents") for named in documents):
+            href, label = request.get("href", ""), request.getparent().get("label")
+            try:
+                other = _subordinate(document, href, loaded)
+            except _CannotCheck as exc:
+                where = _locate(document, request.get("at", ""), request.get("attribute"), None)
+                yield Finding(*where, Severity.ERROR, "schematron", f"pattern {label!r} cannot check {href!r}: {exc}")
+                continue
+            pattern = request.getparent().get("pattern")
+            if (pattern, str(other.path)) in done:
+                continue
+            done.add((pattern, str(other.path)))
+            _, subordinate_report = self._run(executable, other, checked, int(pattern))
+            yield from self._findings(subordinate_report, other)
+
+    def _run(self, executable, document: xmlsafe.Document, checked=None, pattern: int | None = None):
+        """Saxon's node for the document checked and the report of one run: over ``document``
+        itself, or (given the checked document's node and a pattern's number) over ``document``
+        as one of the documents that pattern names."""
         node = report = failure = None
         with saxon_stderr() as stderr:
             try:
-                node = builder.parse_xml(xml_text=_serialise(document.tree))
-                report = executable.transform_to_string(xdm_node=node)
+                node = _for_saxon(document)
+                if pattern is not None:
+                    executable.set_parameter(_clark(SUBORDINATE), node)
+                    executable.set_parameter(_clark(SUBORDINATE_PATTERN), saxon().make_integer_value(pattern))
+                report = executable.transform_to_string(xdm_node=node if checked is None else checked)
             except Exception as exc:  # saxonche raises its own PySaxonApiError
                 failure = exc
+            finally:
+                if pattern is not None:
+                    executable.clear_parameters()
         if failure is not None and node is None:
             raise SchemaError(f"{document.display_name}:0:0: error: [schematron] Saxon cannot read the document: "
                               f"{saxon_detail(failure, stderr[0])}")
         if failure is not None:
             fallback = f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}"
             raise SchemaError(_explain(stderr[0] or str(failure), self.xslt_text, self.sources, fallback)) from None
-        for fired in etree.fromstring(report.encode("utf-8")):
+        return (node if checked is None else checked), etree.fromstring(report.encode("utf-8"))
+
+    def _findings(self, report: etree._Element, document: xmlsafe.Document) -> Iterator[Finding]:
+        for fired in report.iter(T + "fired"):
             check = self.checks[int(fired.get("check"))]
             file, line, column = _locate(document, fired.get("at", ""), fired.get("attribute"), fired.get("text"))
             message = " ".join("".join(fired.xpath("text()")).split())
@@ -149,6 +190,43 @@ class Schematron:
                 message = f"{message} [{check.label}]"
             hint = " ".join(" ".join(d.text.split()) for d in fired.iter(T + "diagnostic") if d.text)
             yield Finding(file, line, column, check.severity, "schematron", message, hint, assertion=check.ident)
+
+
+class _CannotCheck(Exception):
+    """A document that a pattern's ``@documents`` names cannot be read; the message says why."""
+
+
+def _subordinate(document: xmlsafe.Document, href: str, loaded: dict[str, xmlsafe.Document]) -> xmlsafe.Document:
+    """The document ``href`` names, relative to ``document``, read as tei-tool reads XIncluded parts:
+    a local file below the folder above the document's, not hidden, parsed safely."""
+    parts = urllib.parse.urlsplit(urllib.parse.urljoin(document.path.resolve().as_uri(), href))
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise _CannotCheck("only local files are read, not web addresses")
+    target = os.path.realpath(urllib.parse.unquote(parts.path))
+    if not xmlsafe.within_reach(target, xmlsafe._xinclude_roots(document.path)):  # the reach XInclude has
+        raise _CannotCheck("tei-tool reads files only from below the folder above the document's, and no hidden ones")
+    if target not in loaded:
+        shown = os.path.normpath(os.path.join(os.path.dirname(document.display_name),
+                                              os.path.relpath(target, document.path.resolve().parent)))
+        try:
+            loaded[target] = xmlsafe.load(target, display_name=shown)
+        except XMLInputError as exc:
+            raise _CannotCheck(f"{exc.file}:{exc.line}:{exc.column}: {exc.message}") from None
+        except InputNotFound:
+            raise _CannotCheck("no such file") from None
+    return loaded[target]
+
+
+def _for_saxon(document: xmlsafe.Document):
+    """The document as a Saxon node, with its file's URI as base URI."""
+    builder = saxon().new_document_builder()
+    builder.set_base_uri(document.path.resolve().as_uri())
+    return builder.parse_xml(xml_text=_serialise(document.tree))
+
+
+def _clark(name: str) -> str:
+    """``{uri}local`` for one of the generated stylesheet's own names."""
+    return f"{{{REPORT_NS}}}{name.split(':', 1)[1]}"
 
 
 def _serialise(tree: etree._ElementTree) -> str:
@@ -190,6 +268,23 @@ def _candidate_nodes(contexts: list[str]) -> str:
     if any(_SELECTS_ATTRIBUTES.search(step) for step in steps):
         return "elements-and-attributes"
     return "elements"
+
+
+def _variable_references(names: Iterable[str]) -> re.Pattern:
+    """``$name`` for any of ``names``, or a string literal (matched so that ``$`` inside one is skipped)."""
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"({_STRING_LITERAL.pattern})|\$({alternatives})(?![\w.:-])")
+
+
+def _renamed(expression: str, names: dict[str, str]) -> str:
+    """``expression`` with each variable reference ``$old`` of ``names`` made ``$new``."""
+    if not names:
+        return expression
+    return _variable_references(names).sub(lambda m: "$" + names[m.group(2)] if m.group(2) else m.group(0), expression)
+
+
+def _uses_variables(expression: str, names: list[str]) -> bool:
+    return bool(names) and any(match.group(2) for match in _variable_references(names).finditer(expression))
 
 
 def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallback: str) -> str:
@@ -259,16 +354,27 @@ def _with_includes(schema: etree._Element, path: Path, depth: int = 0) -> list[e
         if child.tag != S + "include":
             items.append(child)
             continue
-        href = urllib.parse.unquote(child.get("href", "").split("#")[0])
-        if urllib.parse.urlsplit(href).scheme not in ("", "file") or not href:
-            raise SchemaError(f"{_where(child)}: error: [schematron] sch:include needs a local @href, not {href!r}")
-        target = (path.parent / href).resolve()
+        href = urllib.parse.urlsplit(child.get("href", ""))
+        local_path, fragment = urllib.parse.unquote(href.path), urllib.parse.unquote(href.fragment)
+        if href.scheme not in ("", "file") or href.netloc not in ("", "localhost") or not (local_path or fragment):
+            raise SchemaError(f"{_where(child)}: error: [schematron] sch:include needs a local @href, not {child.get('href', '')!r}")
+        target = (path.parent / local_path).resolve() if local_path else path
         if depth > 20 or not target.is_file():
             problem = "includes nest too deeply (a cycle?)" if depth > 20 else f"included file not found: {target}"
             raise SchemaError(f"{_where(child)}: error: [schematron] {problem}")
         included = xmlsafe.load(target, xinclude=False).root
+        if fragment:
+            included = _element_with_id(included, fragment, child)
         items.extend(_with_includes(included, target, depth + 1) if included.tag == S + "schema" else [included])
     return items
+
+
+def _element_with_id(root: etree._Element, ident: str, include: etree._Element) -> etree._Element:
+    """The element an include's ``#fragment`` names: the one whose ``@id`` or ``@xml:id`` it is."""
+    for element in root.iter(etree.Element):
+        if ident in (element.get("id"), element.get(XML_ID)):
+            return element
+    raise SchemaError(f"{_where(include)}: error: [schematron] no element with id {ident!r} in {_url_to_path(root.getroottree().docinfo.URL)}")
 
 
 def load_schematron(source: str | Path | Iterable[etree._Element], *, phase: str | None = None) -> Schematron:
@@ -359,31 +465,112 @@ class _Compiler:
             nsmap[prefix] = uri
         sheet = etree.Element(X + "stylesheet", nsmap=nsmap, version="3.0", **{"exclude-result-prefixes": "#all"})
         sheet.append(etree.Comment(" Generated by tei-tool from a Schematron schema; not to be edited. "))
+        sheet.extend(self._xslt_declaration(item) for item in self.items if item.tag.startswith(X))
         patterns, phase_element = self._active_patterns(phase)
         for let in [item for item in self.items if item.tag == S + "let"] + self._children(phase_element, "let"):
             sheet.append(self._variable(let))
+        checks_other_documents = any(pattern.get("documents") for pattern in patterns)
+        if checks_other_documents:
+            self._subordinate_declarations(sheet)
         main = etree.SubElement(sheet, X + "template", match="/")
         for name, nodes in CANDIDATE_NODES.items():
             etree.SubElement(main, X + "variable", name=f"{OWN_PREFIX}:{name}", select=nodes)
         report = etree.SubElement(main, T + "report")
         for number, pattern in enumerate(patterns):
-            mode = f"{OWN_PREFIX}:pattern{number}"
-            etree.SubElement(sheet, X + "mode", name=mode, **{"on-no-match": "deep-skip", "on-multiple-match": "fail"})
-            # deep-skip would go on to the document node's children, which are candidates themselves.
-            etree.SubElement(sheet, X + "template", match="document-node()", mode=mode, priority="0")
-            scope = etree.SubElement(report, X + "for-each", select=".")
-            scope.append(etree.Comment(f" pattern {pattern.get('id', number)} "))
-            pattern_lets = self._children(pattern, "let")
-            for let in pattern_lets:
-                scope.append(self._variable(let))
-            rules = [r for r in self._children(pattern, "rule") if r.get("abstract") != "true"]
-            candidates = _candidate_nodes([rule.get("context", "") for rule in rules])
-            apply = etree.SubElement(scope, X + "apply-templates", select=f"${OWN_PREFIX}:{candidates}", mode=mode)
-            for let in pattern_lets:
-                etree.SubElement(apply, X + "with-param", name=let.get("name"), select="$" + let.get("name"), tunnel="yes")
-            for position, rule in enumerate(rules):
-                sheet.append(self._template(rule, pattern, mode, len(rules) - position, pattern_lets))
+            only_first_run = checks_other_documents and not pattern.get("documents")
+            scope = etree.SubElement(report, X + "for-each", select=f".[empty(${SUBORDINATE})]" if only_first_run else ".")
+            self._pattern(sheet, scope, number, pattern)
         return etree.tostring(sheet, pretty_print=True, encoding="unicode")
+
+    def _pattern(self, sheet: etree._Element, scope: etree._Element, number: int, pattern: etree._Element) -> None:
+        """A pattern's mode and rule templates in ``sheet``, and in ``scope`` (the document node) its
+        lets and the instruction that tries its rules on the candidate nodes."""
+        mode = f"{OWN_PREFIX}:pattern{number}"
+        etree.SubElement(sheet, X + "mode", name=mode, **{"on-no-match": "deep-skip", "on-multiple-match": "fail"})
+        # deep-skip would go on to the document node's children, which are candidates themselves.
+        etree.SubElement(sheet, X + "template", match="document-node()", mode=mode, priority="0")
+        scope.append(etree.Comment(f" pattern {pattern.get('id', number)} "))
+        pattern_lets = self._children(pattern, "let")
+        rules = [r for r in self._children(pattern, "rule") if r.get("abstract") != "true"]
+        global_names = self._globals_for_contexts(sheet, number, pattern_lets, rules)
+        for let in pattern_lets:
+            if global_names:
+                etree.SubElement(scope, X + "variable", name=let.get("name"), select="$" + global_names[let.get("name")])
+            else:
+                scope.append(self._variable(let))
+        candidates = _candidate_nodes([rule.get("context", "") for rule in rules])
+        if pattern.get("documents"):
+            apply = self._subordinate_run(scope, number, pattern, candidates, mode)
+        else:
+            apply = etree.SubElement(scope, X + "apply-templates", select=f"${OWN_PREFIX}:{candidates}", mode=mode)
+        for let in pattern_lets:
+            etree.SubElement(apply, X + "with-param", name=let.get("name"), select="$" + let.get("name"), tunnel="yes")
+        for position, rule in enumerate(rules):
+            sheet.append(self._template(rule, pattern, mode, len(rules) - position, pattern_lets, global_names))
+
+    def _globals_for_contexts(self, sheet, number: int, pattern_lets, rules) -> dict[str, str]:
+        """Match patterns see global variables only. When a rule's context uses one of its pattern's
+        lets, the pattern's lets become global variables too, under names of their own (another
+        pattern may use the same names); the returned renaming is applied to the contexts."""
+        renamed: dict[str, str] = {}
+        if not any(_uses_variables(rule.get("context", ""), [let.get("name") for let in pattern_lets]) for rule in rules):
+            return renamed
+        for let in pattern_lets:
+            variable = self._variable(let)
+            renamed[let.get("name")] = f"{OWN_PREFIX}:pattern{number}-{let.get('name').replace(':', '-')}"
+            variable.set("name", renamed[let.get("name")])
+            if let.get("value") is not None:  # it may use the lets before it
+                variable.set("select", _renamed(let.get("value"), renamed))
+            sheet.append(variable)
+        return renamed
+
+    def _subordinate_run(self, scope, number: int, pattern, candidates: str, mode: str) -> etree._Element:
+        """For a pattern with ``@documents``: in the first run, report the documents its expression
+        names; in the run over one of them, apply the rules to its nodes."""
+        choice = etree.SubElement(scope, X + "choose")
+        first_run = etree.SubElement(choice, X + "when", test=f"empty(${SUBORDINATE})")
+        named = etree.SubElement(first_run, T + "documents", pattern=str(number), label=pattern.get("id", str(number)))
+        each = etree.SubElement(named, X + "apply-templates", select=pattern.get("documents"), mode=NAMED_DOCUMENT)
+        self._mark(each, pattern, f"documents of sch:pattern {pattern.get('documents')!r}")
+        its_run = etree.SubElement(choice, X + "when", test=f"${SUBORDINATE_PATTERN} = {number}")
+        return etree.SubElement(its_run, X + "apply-templates", select=f"${SUBORDINATE}!{CANDIDATE_NODES[candidates]}", mode=mode)
+
+    def _subordinate_declarations(self, sheet: etree._Element) -> None:
+        """What the runs over documents that patterns' ``@documents`` name need: the parameters of the
+        second run, and templates reporting each name given (and, for a node, where it is)."""
+        etree.SubElement(sheet, X + "param", name=SUBORDINATE, select="()", **{"as": "document-node()?"})
+        etree.SubElement(sheet, X + "param", name=SUBORDINATE_PATTERN, select="-1", **{"as": "xs:integer"})
+        etree.SubElement(sheet, X + "variable", name=f"{OWN_PREFIX}:checked", select=".")
+        etree.SubElement(sheet, X + "mode", name=NAMED_DOCUMENT, **{"on-no-match": "fail"})
+        for match, priority in ((".[. instance of node()]", "1"), (".", "0")):  # a node naming it, or a plain string
+            template = etree.SubElement(sheet, X + "template", match=match, mode=NAMED_DOCUMENT, priority=priority)
+            named = etree.SubElement(template, T + "document")
+            etree.SubElement(named, X + "attribute", name="href", select="string(.)")
+            if priority == "1":
+                self._subject_location(named, ".", f"root(.) is ${OWN_PREFIX}:checked")
+
+    def _xslt_declaration(self, declaration: etree._Element) -> etree._Element:
+        """A top-level ``xsl:function`` or ``xsl:key``, copied with the namespaces in scope where it was
+        written, each XSLT instruction in it marked so that an error is reported at its own line."""
+        kind = etree.QName(declaration).localname
+        allowed = XSLT_DECLARATIONS.get(kind)
+        if allowed is None:
+            raise SchemaError(f"{self._where(declaration)}: error: [schematron] xsl:{kind} is not supported in a schema "
+                              f"(only xsl:function and xsl:key are)")
+        binding = self.settings.get("queryBinding", "").lower()
+        if binding not in allowed:
+            needed = " or ".join(f'"{b}"' for b in sorted(allowed) if b)
+            raise SchemaError(f"{self._where(declaration)}: error: [schematron] xsl:{kind} needs queryBinding={needed} "
+                              f"(this schema's is {binding or 'xslt, the default'!r})")
+        twin = etree.Element(declaration.tag, dict(declaration.attrib), nsmap=declaration.nsmap)
+        twin.text = declaration.text
+        twin.extend(copy.deepcopy(child) for child in declaration)
+        described = f"xsl:{kind} {declaration.get('name', '')!r}"
+        for original, duplicate in zip(declaration.iter(), twin.iter()):
+            if isinstance(duplicate.tag, str) and duplicate.tag.startswith(X):
+                what = described if duplicate is twin else f"xsl:{etree.QName(duplicate).localname} in {described}"
+                self._mark(duplicate, original, what)
+        return twin
 
     def _children(self, parent: etree._Element | None, name: str) -> list[etree._Element]:
         if parent is None:
@@ -437,9 +624,11 @@ class _Compiler:
         self.instances.append(instance)
         instance.attrib.pop("abstract")
         instance.set("id", pattern.get("id", abstract.get("id")))
+        if pattern.get("documents"):
+            instance.set("documents", pattern.get("documents"))
         if substitute:
             for element in instance.iter():
-                for attribute in ("context", "test", "select", "value", "path", "subject"):
+                for attribute in ("context", "test", "select", "value", "path", "subject", "documents"):
                     if element.get(attribute):
                         element.set(attribute, substitute.sub(lambda m: values[m.group(1)], element.get(attribute)))
         return instance
@@ -467,10 +656,10 @@ class _Compiler:
                 body.append(child)
         return body
 
-    def _template(self, rule, pattern, mode: str, priority: int, pattern_lets) -> etree._Element:
+    def _template(self, rule, pattern, mode: str, priority: int, pattern_lets, global_names: dict[str, str]) -> etree._Element:
         if not rule.get("context"):
             raise SchemaError(f"{self._where(rule)}: error: [schematron] sch:rule needs @context")
-        template = etree.Element(X + "template", match=rule.get("context"), mode=mode, priority=str(priority))
+        template = etree.Element(X + "template", match=_renamed(rule.get("context"), global_names), mode=mode, priority=str(priority))
         self._mark(template, rule, f"context of sch:rule {rule.get('context')!r}")
         for let in pattern_lets:
             etree.SubElement(template, X + "param", name=let.get("name"), tunnel="yes")
@@ -489,16 +678,7 @@ class _Compiler:
         branch = self._mark(etree.Element(X + "if", test=condition), test, f"test of sch:{kind} {test.get('test')!r}")
         fired = etree.SubElement(branch, T + "fired", check=str(len(self.checks)))
         subject = test.get("subject") or rule.get("subject") or "."
-        subject_var = f"${OWN_PREFIX}:subject"
-        etree.SubElement(fired, X + "variable", name=f"{OWN_PREFIX}:subject", select=f"({subject})[1]")
-        # A subject in another document (doc(...)) is reported at the root of this one.
-        here = etree.SubElement(fired, X + "if", test=f"root({subject_var}) is root(current())")
-        etree.SubElement(here, X + "attribute", name="at", select=f"{subject_var}/ancestor-or-self::*!(count(preceding-sibling::*) + 1)")
-        attribute = etree.SubElement(fired, X + "if", test=f"{subject_var} instance of attribute()")
-        etree.SubElement(attribute, X + "attribute", name="attribute",
-                         select=f"{subject_var}!(if (namespace-uri()) then '{{' || namespace-uri() || '}}' || local-name() else local-name())")
-        text = etree.SubElement(here, X + "if", test=f"{subject_var} instance of text()")
-        etree.SubElement(text, X + "attribute", name="text", select=f"substring(normalize-space({subject_var}), 1, 200)")
+        self._subject_location(fired, f"({subject})[1]", f"root(${OWN_PREFIX}:subject) is root(current())")
         self._message(test, fired)
         for reference in test.get("diagnostics", "").split():
             diagnostic = self.diagnostics.get(reference)
@@ -512,6 +692,20 @@ class _Compiler:
             label = f"{label}, flag {test.get('flag')}" if label else f"flag {test.get('flag')}"
         self.checks.append(Check(severity, label, test.get("id", "")))
         return branch
+
+    def _subject_location(self, target: etree._Element, select: str, in_this_document: str) -> None:
+        """Attributes of ``target`` that say where the node ``select`` picks is: the path of child
+        positions down to it, its attribute name, the start of its text. A node that the test
+        ``in_this_document`` places elsewhere (``doc(...)``) gets no path: it is reported at the root."""
+        subject = f"${OWN_PREFIX}:subject"
+        etree.SubElement(target, X + "variable", name=f"{OWN_PREFIX}:subject", select=select)
+        here = etree.SubElement(target, X + "if", test=in_this_document)
+        etree.SubElement(here, X + "attribute", name="at", select=f"{subject}/ancestor-or-self::*!(count(preceding-sibling::*) + 1)")
+        attribute = etree.SubElement(target, X + "if", test=f"{subject} instance of attribute()")
+        etree.SubElement(attribute, X + "attribute", name="attribute",
+                         select=f"{subject}!(if (namespace-uri()) then '{{' || namespace-uri() || '}}' || local-name() else local-name())")
+        text = etree.SubElement(here, X + "if", test=f"{subject} instance of text()")
+        etree.SubElement(text, X + "attribute", name="text", select=f"substring(normalize-space({subject}), 1, 200)")
 
     def _message(self, source: etree._Element, target: etree._Element) -> None:
         """Copy mixed message content, turning ``sch:value-of`` and ``sch:name`` into XSLT."""

@@ -203,7 +203,7 @@ def _subordinate(document: xmlsafe.Document, href: str, loaded: dict[str, xmlsaf
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise _CannotCheck("only local files are read, not web addresses")
     target = os.path.realpath(urllib.parse.unquote(parts.path))
-    if not xmlsafe.within_reach(target, xmlsafe._xinclude_roots(document.path)):  # the reach XInclude has
+    if not xmlsafe.within_reach(target, xmlsafe.reach_of(document.path)):  # the reach XInclude has
         raise _CannotCheck("tei-tool reads files only from below the folder above the document's, and no hidden ones")
     if target not in loaded:
         shown = os.path.normpath(os.path.join(os.path.dirname(document.display_name),

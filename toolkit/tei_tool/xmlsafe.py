@@ -105,14 +105,14 @@ def _refuse_entity_references(tree: etree._ElementTree, file: str) -> None:
 
 
 def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path, text: str) -> list[Finding]:
-    """XInclude may only pull in local files that exist, within reach (see :func:`_xinclude_roots`).
+    """XInclude may only pull in local files that exist, within reach (see :func:`reach_of`).
 
     A refused or missing target (without an ``xi:fallback``) is reported and
     its ``xi:include`` removed, so the rest of the document is still checked
     (jing does the same). The parts a part includes are held to the same rules.
     """
     findings = []
-    roots = _xinclude_roots(source)
+    roots = reach_of(source)
     source_map = None
     for inc in list(tree.iter(XI_INCLUDE)):
         problem, fallback_allowed = _xinclude_problem(inc, source.resolve().as_uri(), roots, ())
@@ -126,7 +126,7 @@ def _drop_unsafe_xincludes(tree: etree._ElementTree, file: str, source: Path, te
     return findings
 
 
-def _xinclude_roots(source: Path) -> tuple[str, ...]:
+def reach_of(source: Path) -> tuple[str, ...]:
     """The folder XInclude may read from, with its subfolders: the document's folder's parent, as
     editions keep shared parts in sibling folders such as ``../registers/``. Not the current folder,
     which may be any (a run from ``/`` would open the whole file system)."""

@@ -25,6 +25,16 @@ FIXTURE = ROOT / "tests" / "fixtures" / "print-edition.xml"
 FLAGSHIP = ROOT / "tei" / "great-purge.xml"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "docs"
+MENTION_POINTERS = ROOT / "tests" / "fixtures" / "mention-pointers.xml"
+#: Shared corpus files whose indexes are compared with the entity index: letters naming people and places in
+#: commentary notes and register lists of their own, correspDesc examples naming them in the header only, and
+#: manuscript descriptions naming places in a listBibl.
+MENTION_CORPUS = ["schnitzler-briefe/data__editions__L00283.xml", "schnitzler-briefe/data__editions__L02254.xml",
+                  "schnitzler-briefe/data__editions__L03152.xml", "schnitzler-briefe/data__editions__L03898.xml",
+                  "correspdesc-examples/example04_more-than-one-sender.xml",
+                  "correspdesc-examples/example07_anthology-of-letters.xml", "tei-p5-test/testms.xml"]
+#: The kinds of the entity index each index of the book lists (by the id of its section, print-index-person, …).
+INDEX_KINDS = {"person": "persons", "place": "places", "org": "orgs"}
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 
@@ -586,6 +596,38 @@ def test_indexes_list_every_mention_the_entity_index_counts(tmp_path):
     counted = build_index([source])
     assert {kind: [(entity.name, len(entity.mentions)) for entity in counted.of_kind(kind)] for kind in ("persons", "places", "orgs")} \
         == {"persons": [("Kirov", 1)], "places": [("Ural", 1)], "orgs": [("Smolny Institute", 1)]}
+
+
+def mention_sources() -> list:
+    """The editions whose indexes are compared with the entity index; shared corpus files are skipped without it."""
+    return [pytest.param(path, id=path.name) for path in (FIXTURE, FLAGSHIP, MENTION_POINTERS)] + [
+        pytest.param(CORPUS / name, id=name) for name in MENTION_CORPUS]
+
+
+@pytest.mark.parametrize("source", mention_sources())
+def test_each_index_entry_lists_the_mentions_the_entity_index_counts(source):
+    """Each entry of the indexes of persons, places and organisations is one entity of `tei-tool entities` (an
+    entry or a pointer to nothing by its id, a name without pointer by its words) and lists an anchor in the
+    book for each mention counted of it: through @ref, @key, ref and ptr @target, a quotation's @source, in
+    notes, and not in the header or register lists."""
+    if not source.exists():
+        pytest.skip(f"{source} is not there (the shared corpus is looked for beside the project)")
+    page = print_html(source)
+    anchors = set(page.xpath("//main//@id"))
+    printed = {}
+    for section in page.xpath("//section[contains(concat(' ', @class, ' '), ' index ')]"):
+        kind = INDEX_KINDS[section.get("id").removeprefix("print-index-")]
+        for entry in section.findall("div"):
+            mentions = entry.get("data-mentions").split()
+            assert set(mentions) <= anchors, entry.text
+            entity = ("id", entry.get("data-entity")) if entry.get("data-entity") else ("name", entry.text.strip())
+            printed[(kind, *entity)] = len(mentions)
+    index = build_index([source])
+    counted = {(kind, *(("id", entity.id) if entity.id else ("name", entity.name))): len(entity.mentions)
+               for kind in INDEX_KINDS.values() for entity in index.of_kind(kind) if entity.mentions}
+    assert printed == counted
+    if source == MENTION_POINTERS:
+        assert printed[("persons", "id", "kirov")] == 6 and printed[("persons", "id", "stalin")] == 3
 
 
 def test_a_name_without_words_or_entry_is_not_indexed(tmp_path):

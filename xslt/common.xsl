@@ -75,7 +75,11 @@
   </xsl:accumulator>
 
   <xsl:key name="tt:by-id" match="*[@xml:id]" use="string(@xml:id)"/>
-  <xsl:key name="tt:mentions" match="tei:text//*[@ref]" use="tt:local-ids(@ref)"/>
+  <!-- The elements that mention each entry, by tt:entity-key (elements with a pointer: only they name entries). -->
+  <xsl:key name="tt:mentions" match="tei:*[@ref or @key or @target or @source]" use="tt:mentioned(.)[exists(?entry)]?key"/>
+  <!-- Entries by their authority identifiers (tt:authority-key of each idno), which URI pointers name them by. -->
+  <xsl:key name="tt:entries-by-authority" match="tei:*[string(@xml:id)][map:contains($tt:entity-kinds, local-name())]"
+    use="tei:idno ! tt:authority-key(tt:idno-scheme(.), normalize-space(node()[1][self::text()]))"/>
   <xsl:key name="tt:link-targets" match="tei:ref[@target] | tei:ptr[@target]" use="tt:local-ids(@target)"/>
 
   <!-- "{local name}-{position among all elements of that name}", e.g. p-12: stable as long as the text is. -->
@@ -197,10 +201,11 @@
     <xsl:sequence select="$element ! $tt:entity-kinds(local-name())"/>
   </xsl:function>
 
-  <!-- The entity a mention points to (first local target that is an entity). -->
+  <!-- The entity a mention points to: the entry named by the first of its pointers that names one
+       (tt:mention-pointers, tt:pointed-entry). -->
   <xsl:function name="tt:entity-of" as="element()?">
     <xsl:param name="mention" as="element()"/>
-    <xsl:sequence select="tt:targets($mention/@ref, $mention)[exists(tt:entity-kind(.))][1]"/>
+    <xsl:sequence select="head(tt:mention-pointers($mention) ! tt:pointed-entry(., $mention, tt:naming-kind($mention)))"/>
   </xsl:function>
 
   <!-- The kind an element names by itself, whatever it points to: by its name, and for rs and name by its
@@ -228,6 +233,98 @@
   <xsl:function name="tt:mention-kind" as="xs:string?">
     <xsl:param name="mention" as="element()"/>
     <xsl:sequence select="(tt:entity-kind(tt:entity-of($mention)), tt:naming-kind($mention))[1]"/>
+  </xsl:function>
+
+  <!--
+    What a mention is, by the one rule of the entities export (tei_tool.entities.build_index), which the
+    HTML registers and the PDF indexes count by (tests keep them equal):
+    * a mention is an element of a text, outside register lists (listPerson, listPlace, listOrg, listBibl,
+      listEvent, listRelation, listObject, listNym: tei_tool.entities.REGISTER_LISTS); the header is not text;
+    * its pointers (tt:mention-pointers) are each token of @ref, else @key, else @target of a ref or ptr,
+      else @source of a quotation or cit;
+    * each pointer naming an entry (tt:pointed-entry) is a mention of that entry; one naming nothing is a
+      mention of an unresolved entity when the element names something (tt:naming-kind; a quotation's
+      @source names a work), by the pointer without '#';
+    * a naming element without pointers is a mention of an unlinked entity, by its reading text.
+  -->
+  <xsl:function name="tt:mention-pointers" as="xs:string*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="$element ! (
+      if (string(@ref)) then tokenize(@ref)
+      else if (string(@key)) then (if (normalize-space(@key) = @key) then string(@key) else replace(@key, '^\s+|\s+$', ''))
+      else if ((self::tei:ref or self::tei:ptr) and string(@target)) then tokenize(@target)
+      else if ((self::tei:quote or self::tei:q or self::tei:said or self::tei:cit) and string(@source)) then tokenize(@source)
+      else ())"/>
+  </xsl:function>
+
+  <!-- What an element mentions (see above): one map per mention, with the 'kind' (as tt:entity-kinds) and 'key'
+       (one per entity: tt:entity-key of an entry) of the entity, and when a pointer names it that 'pointer', the
+       'id' the entities export gives the entity (the entry's, else the pointer without '#') and the 'entry'. -->
+  <xsl:function name="tt:mentioned" as="map(xs:string, item())*">
+    <xsl:param name="element" as="element()"/>
+    <xsl:variable name="pointers" as="xs:string*" select="tt:mention-pointers($element)"/>
+    <xsl:variable name="kind" as="xs:string?" select="if (exists($pointers) and $element/(self::tei:quote | self::tei:q | self::tei:said
+      | self::tei:cit)[not(string(@ref) or string(@key))]) then 'bibl' else tt:naming-kind($element)"/>
+    <!-- The cheapest test first: most elements have no pointer, and those in a register list (thousands in one)
+         are no mention. -->
+    <xsl:sequence select="
+      if (empty($element/(@ref, @key, @target, @source)) and empty(tt:naming-kind($element))) then ()
+      else if (empty($element/ancestor-or-self::tei:text)
+        or exists($element/ancestor-or-self::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg
+          or self::tei:listBibl or self::tei:listEvent or self::tei:listRelation or self::tei:listObject or self::tei:listNym])) then ()
+      else if (exists($pointers)) then
+        for $pointer in $pointers return
+        let $entry := tt:pointed-entry($pointer, $element, $kind)
+        return if ($entry) then map {'kind': tt:entity-kind($entry), 'id': string($entry/@xml:id), 'key': tt:entity-key($entry),
+            'entry': $entry, 'pointer': $pointer}
+          else if ($kind) then (if (starts-with($pointer, '#')) then substring($pointer, 2) else $pointer)
+            ! map {'kind': $kind, 'id': ., 'key': $kind || ' id ' || ., 'pointer': $pointer}
+          else ()
+      else if ($kind) then tt:reading-text($element)[.] ! map {'kind': $kind, 'key': $kind || ' name ' || .}
+      else ()"/>
+  </xsl:function>
+
+  <!-- The key of an entry's mentions in tt:mentioned: 'person id kirov'. -->
+  <xsl:function name="tt:entity-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="tt:entity-kind($entry) || ' id ' || $entry/@xml:id"/>
+  </xsl:function>
+
+  <!-- The entry (an entity element with an xml:id) a pointer names in the document of $context, as the
+       entities export resolves it in one document: an authority URI one of its idno gives, else the id after
+       the last '#' (whatever file is named before it: only this document is read), else the pointer as a bare
+       id (@key="pmb50"); of entries sharing an id, one of $kind. -->
+  <xsl:function name="tt:pointed-entry" as="element()?">
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:param name="context" as="node()"/>
+    <xsl:param name="kind" as="xs:string?"/>
+    <xsl:variable name="is-uri" as="xs:boolean" select="contains($pointer, '://')"/>
+    <xsl:variable name="id" as="xs:string?" select="if (contains(substring($pointer, 2), '#')) then replace($pointer, '^.*#', '')
+      else if (starts-with($pointer, '#')) then substring($pointer, 2) else if ($is-uri) then () else $pointer"/>
+    <xsl:variable name="entries" as="element()*" select="$id[.] ! key('tt:by-id', ., root($context))[exists(tt:entity-kind(.))]"/>
+    <xsl:sequence select="(if ($is-uri) then key('tt:entries-by-authority', tt:authority-key('', $pointer), root($context))[1] else (),
+      if (count($entries) gt 1) then $entries[tt:entity-kind(.) = $kind] else (), $entries)[1]"/>
+  </xsl:function>
+
+  <!-- The scheme an idno files its identifier under: its @type (a URL's @subtype), 'idno' without one. -->
+  <xsl:function name="tt:idno-scheme" as="xs:string">
+    <xsl:param name="idno" as="element()"/>
+    <xsl:variable name="type" as="xs:string" select="lower-case(normalize-space($idno/@type))"/>
+    <xsl:sequence select="(if ($type = ('url', 'uri') and string($idno/@subtype)) then lower-case(normalize-space($idno/@subtype)) else $type, 'idno')[.][1]"/>
+  </xsl:function>
+
+  <!-- One spelling of an authority identifier, whether written as URI or bare id: 'wikidata:Q855' for a
+       Wikidata item, a URI without scheme, 'www.', trailing slashes and case, else 'scheme:value'. -->
+  <xsl:function name="tt:authority-key" as="xs:string?">
+    <xsl:param name="scheme" as="xs:string"/>
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:variable name="wikidata" as="xs:string?"
+      select="replace($value, '^.*?wikidata\.org/(wiki|entity)/(Q\d+).*$', '$2', 'is')[. ne $value]"/>
+    <xsl:sequence select="if ($value = '') then ()
+      else if ($wikidata) then 'wikidata:' || upper-case($wikidata)
+      else if ($scheme = 'wikidata' and matches($value, '^[Qq]\d+$')) then 'wikidata:' || upper-case($value)
+      else if (contains($value, '://')) then replace(lower-case(substring-after($value, '://')), '^www\.|/+$', '')
+      else $scheme || ':' || $value"/>
   </xsl:function>
 
   <!-- An entity's display name: its first name element, else its text, else its id. -->

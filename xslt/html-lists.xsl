@@ -147,7 +147,7 @@
       <h2>Works cited</h2>
       <ul class="bibliography">
         <xsl:for-each select="$works">
-          <xsl:variable name="cited-by" as="element()*" select="if (@xml:id) then (key('tt:quotations-by-source', string(@xml:id)), key('tt:mentions', string(@xml:id))) else ()"/>
+          <xsl:variable name="cited-by" as="element()*" select="if (@xml:id) then key('tt:quotations-by-source', string(@xml:id)) | key('tt:mentions', tt:entity-key(.)) else ()"/>
           <li id="{tt:anchor-id(.)}">
             <xsl:call-template name="tt:text-lang"/>
             <xsl:apply-templates mode="tt:body"/>

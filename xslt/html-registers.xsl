@@ -61,7 +61,10 @@
   </xsl:template>
 
   <xsl:template match="*" mode="tt:register-entry" as="element()">
-    <xsl:variable name="mentions" as="element()*" select="if (@xml:id) then key('tt:mentions', string(@xml:id)) else ()"/>
+    <!-- Its mentions as the entities export counts them: an element pointing to it twice mentions it twice. -->
+    <xsl:variable name="key" as="xs:string" select="tt:entity-key(.)"/>
+    <xsl:variable name="mentions" as="element()*" select="if (@xml:id) then (for $mention in key('tt:mentions', $key) return
+      if (count(tt:mention-pointers($mention)) eq 1) then $mention else tt:mentioned($mention)[?key = $key] ! $mention) else ()"/>
     <xsl:variable name="quoted" as="element()*" select="if (@xml:id) then key('tt:quotations-by-speaker', string(@xml:id)) else ()"/>
     <article class="entry entry-{tt:entity-kind(.)}" id="{tt:anchor-id(.)}">
       <h2><xsl:call-template name="tt:text-lang"/><xsl:value-of select="tt:entity-name(.)"/></h2>

@@ -26,32 +26,14 @@
   <!-- The indexes in the order they are printed. -->
   <xsl:variable name="print:index-kinds" as="xs:string+" select="('person', 'place', 'org')"/>
 
-  <!-- The index a mention in the reading text belongs in (its tt:mention-kind, when it is one of the indexes),
-       else nothing. Names in notes, register entries and names within a name are left out, and so is a name
-       with neither words nor an entry (an anonymised one): there is nothing to list it by. -->
-  <xsl:function name="print:entity-kind" as="xs:string?">
+  <!-- The mentions of the reading text an index lists (tt:mentioned: as tei-tool entities counts them). -->
+  <xsl:function name="print:indexed" as="map(xs:string, item())*">
     <xsl:param name="element" as="element()"/>
-    <xsl:sequence select="tt:mention-kind($element)[. = $print:index-kinds][$element/ancestor::text
-        and not($element/ancestor::*[local-name() = (local-name($element), 'person', 'place', 'org', 'listPerson', 'listPlace', 'listOrg', 'note', 'teiHeader', 'standOff')])
-        and (normalize-space($element) or exists(tt:entity-of($element)))]"/>
+    <xsl:sequence select="tt:mentioned($element)[?kind = $print:index-kinds]"/>
   </xsl:function>
 
   <!-- The mentions of each kind, in document order: one pass over the document, however often asked. -->
-  <xsl:key name="print:mentions" match="text//*" use="print:entity-kind(.)"/>
-
-  <!-- Mentions of one entity share a key: the register entry they point to, or their wording. -->
-  <xsl:function name="print:entity-key" as="xs:string">
-    <xsl:param name="mention" as="element()"/>
-    <xsl:variable name="reference" as="xs:string?" select="tokenize(($mention/@ref, $mention/@key, $mention/@corresp)[1])[1]"/>
-    <xsl:sequence select="($reference, 'text:' || lower-case(normalize-space($mention)))[1]"/>
-  </xsl:function>
-
-  <!-- The register entry a local reference points to. -->
-  <xsl:function name="print:register-entry" as="element()?">
-    <xsl:param name="key" as="xs:string"/>
-    <xsl:param name="context" as="node()"/>
-    <xsl:sequence select="if (starts-with($key, '#')) then id(substring($key, 2), $context)[self::person | self::place | self::org | self::personGrp] else ()"/>
-  </xsl:function>
+  <xsl:key name="print:mentions" match="*" use="distinct-values(print:indexed(.)?kind)"/>
 
   <xsl:function name="print:entry-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
@@ -111,14 +93,21 @@
   <xsl:template name="print:indexes" as="element()*">
     <xsl:variable name="root" as="document-node()" select="/"/>
     <xsl:for-each select="$print:index-kinds[exists(key('print:mentions', ., $root))]">
+      <xsl:variable name="kind" as="xs:string" select="."/>
       <xsl:variable name="mentions" as="element()*" select="key('print:mentions', ., $root)"/>
       <section class="appendix index" id="print-index-{.}">
         <h1 data-label="{$print:indexes(.)}"><xsl:value-of select="$print:indexes(.)"/></h1>
         <xsl:variable name="entries" as="element()*">
-          <xsl:for-each-group select="$mentions" group-by="print:entity-key(.)">
-            <xsl:variable name="register-entry" as="element()?" select="print:register-entry(current-grouping-key(), .)"/>
-            <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), normalize-space(.), current-grouping-key())[. ne ''][1]"/>
-            <div class="index-entry" data-mentions="{current-group() ! ('mention-' || generate-id(.))}">
+          <xsl:for-each-group select="$mentions" group-by="print:indexed(.)[?kind = $kind]?key">
+            <xsl:variable name="key" as="xs:string" select="current-grouping-key()"/>
+            <xsl:variable name="first" as="map(xs:string, item())" select="print:indexed(.)[?key = $key][1]"/>
+            <xsl:variable name="register-entry" as="element()?" select="$first?entry"/>
+            <xsl:variable name="label" as="xs:string" select="($register-entry ! print:entry-label(.), tt:reading-text(.), $first?pointer)[. ne ''][1]"/>
+            <!-- An anchor per mention: one element pointing to the entity twice is listed twice, as it is counted. -->
+            <div class="index-entry" data-mentions="{current-group() ! (for $pointer in print:indexed(.)[?key = $key] return 'mention-' || generate-id(.))}">
+              <xsl:if test="exists($first?id)">
+                <xsl:attribute name="data-entity" select="$first?id"/>
+              </xsl:if>
               <xsl:value-of select="$label"/>
               <xsl:for-each select="$register-entry/(persName | placeName | orgName)[@xml:lang and @xml:lang ne print:document-language(root(.)/*)]">
                 <xsl:text> </xsl:text>

@@ -185,9 +185,18 @@
         [tt:is-hidden-in-reading(.)])"/>
   </xsl:function>
 
-  <!-- Names: an anchor per mention, so the indexes can give its page. -->
-  <xsl:template match="*[print:entity-kind(.)]" mode="tt:body" priority="2" as="element()">
-    <span class="mention {tt:classes(.)}" id="mention-{generate-id()}"><xsl:apply-templates mode="#current"/></span>
+  <!-- Mentions: an anchor each, so the indexes can give its page. A name is the anchor; a link, a quotation or
+       anything else pointing to an entity keeps its own rendering, the anchor before it. -->
+  <xsl:template match="*[exists(print:indexed(.))]" mode="tt:body" priority="2" as="element()+">
+    <xsl:choose>
+      <xsl:when test="exists(tt:naming-kind(.))">
+        <span class="mention {tt:classes(.)}" id="mention-{generate-id()}"><xsl:apply-templates mode="#current"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="mention" id="mention-{generate-id()}"/>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Dated events: an anchor for the chronology's page reference. -->

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from . import resources, xmlsafe
+from . import pdf_tags, resources, xmlsafe
 from .atomic import atomic_write, check_file_target
 from .errors import TeiToolError
 from .memory import collector_paused
@@ -60,7 +60,8 @@ def render_pdf(source: Path, out: Path, variant: str | None = None, force: bool 
         try:
             book = lay_out(book_html, base_url=source.resolve().parent.as_uri() + "/", variant=variant)
             _local_links_relative(book, source.resolve().parent)
-            data = book.write_pdf(**_variant_options(variant, source))
+            with pdf_tags.logical_structure(book) if variant == "pdf/ua-1" else contextlib.nullcontext():
+                data = book.write_pdf(**_variant_options(variant, source))
             # Dropped before the collector resumes, which would otherwise walk
             # the whole book once to keep it and once more to free it.
             del book

@@ -120,6 +120,17 @@ def test_registers_list_the_mentions_the_entity_index_counts(source):
         assert len(listed[("persons", "kirov")]) == 6 and len(listed[("persons", "stalin")]) == 3
 
 
+def test_names_in_every_register_list_of_the_entity_index_are_no_occurrence(tmp_path):
+    """The stylesheets leave out the lists tei_tool.entities.REGISTER_LISTS leaves out, and no other: a name in
+    any of them is register apparatus, not an occurrence; the same name in a paragraph is one."""
+    from tei_tool.entities import REGISTER_LISTS
+
+    in_lists = "".join(f'<{name}><persName ref="#clara">Clara</persName></{name}>' for name in REGISTER_LISTS)
+    pages = tiny_site(tmp_path, f'<p><persName ref="#clara">Clara</persName></p>{in_lists}')
+    assert pages["persons.html"].xpath("//article[@id = 'clara']//section[@class = 'occurrences']//li/a/@href") == ["index.html#p-3"]
+    assert [m.location for m in build_index([tmp_path / "tiny.xml"]).get("clara").mentions] == ["p-3"]
+
+
 def test_occurrences_link_to_existing_passages(site):
     _, pages = site
     anchors = set(ids_of(pages["index.html"]))

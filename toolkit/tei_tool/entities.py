@@ -2,8 +2,9 @@
 
 The ``entities`` export (and the entity tables ``build`` writes) reads it from
 :func:`build_index`. The HTML registers and the PDF indexes are made by the
-stylesheets, which apply the same rules: what kind of entity a mention names
-(``tt:mention-kind`` in ``xslt/common.xsl``, from :data:`NAMING_KINDS` and
+stylesheets, which apply the same rules: which elements mention which
+entities (``tt:mentioned`` in ``xslt/common.xsl``), what kind of entity a
+mention names (``tt:mention-kind``, from :data:`NAMING_KINDS` and
 :data:`RS_TYPE_KINDS`) and which passage locates it (:data:`LOCATION_ELEMENTS`);
 tests keep the two in step.
 

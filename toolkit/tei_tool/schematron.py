@@ -192,7 +192,7 @@ class Schematron:
             yield Finding(file, line, column, check.severity, "schematron", message, hint, assertion=check.ident)
 
 
-class _CannotCheck(Exception):
+class _CannotCheck(TeiToolError):
     """A document that a pattern's ``@documents`` names cannot be read; the message says why."""
 
 

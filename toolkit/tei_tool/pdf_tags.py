@@ -26,7 +26,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Iterator
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from .namespaces import XML_NS
+
+XML_LANG = f"{{{XML_NS}}}lang"
 SOFT_HYPHEN = "\u00ad"
 """How a hyphen added at a line break is given as text: a possible break, not a character of the word."""
 

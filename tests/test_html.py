@@ -1010,3 +1010,90 @@ def test_every_template_function_parameter_and_variable_of_the_stylesheets_decla
                for element in etree.parse(str(path)).iter(*(xsl + name for name in ("template", "function", "param", "variable")))
                if element.get("as") is None]
     assert untyped == []
+
+
+def corpus_site(name: str) -> dict[str, etree._Element]:
+    """The pages of a file of the shared corpus; the test is skipped without the corpus."""
+    source = CORPUS / name
+    if not source.exists():
+        pytest.skip(f"{source} is not there (the shared corpus is looked for beside the project)")
+    return parse_site(html.render_pages(xmlsafe.load(source)))
+
+
+def language_of(element: etree._Element) -> str:
+    return element.xpath("string(ancestor-or-self::*[@lang][1]/@lang)")
+
+
+def test_commentary_apparatus_and_cards_are_marked_in_the_language_of_the_text(tmp_path):
+    """WCAG 3.1.2: the German commentary of a Schnitzler letter, shown after the text, and the cards of the
+    names it mentions are read in German as the letter is, not in the English of the page around them; so are
+    apparatus entries, and a note in English is English (its back link too)."""
+    letter = corpus_site("schnitzler-briefe/data__editions__L03152.xml")["index.html"]
+    notes = letter.xpath("//section[@class = 'endnotes']//li")
+    cards = letter.xpath("//div[@class = 'entity-cards']/div")
+    assert len(notes) == 4 and cards
+    assert {language_of(note) for note in notes + cards} == {"de-AT"}
+    assert {language_of(link) for link in letter.xpath("//section[@class = 'endnotes']//a[@class = 'note-back']")} == {"en"}
+    index = tiny_site(tmp_path, '<p><persName ref="#clara">Clara</persName> liest <app><lem>Briefe</lem><rdg>Bücher</rdg></app>'
+                                '.<note>Am Abend.</note><note xml:lang="eng">In the evening.</note></p>')["index.html"]
+    [entry] = index.xpath("//section[@class = 'apparatus']//span[@class = 'apparatus-entry']")
+    [card] = index.xpath("//div[@id = 'card-clara']")
+    german, english = index.xpath("//section[@class = 'endnotes']//li")
+    assert [language_of(element) for element in (entry, card, german, english)] == ["de", "de", "de", "en"]
+    assert [language_of(note.xpath("a")[0]) for note in (german, english)] == ["en", "en"]
+
+
+def test_the_about_page_marks_the_header_in_its_own_language():
+    """WCAG 3.1.2: a Latin play whose header is English (<teiHeader xml:lang="eng">) has its about page read in
+    English, but the Latin title and author; the text stays Latin."""
+    pages = corpus_site("perseus-latinlit/phi0119.phi013.perseus-lat2.xml")
+    about = pages["about.html"]
+    parts = about.xpath("//main//div[contains(@class, 'header-part')] | //main//dd")
+    assert len(parts) > 5
+    assert {language_of(part) for part in parts if part.text_content().strip() not in ("Mostellaria", "T. Maccius Plautus")} == {"en"}
+    assert [language_of(title) for title in about.xpath("//dd[normalize-space() = 'Mostellaria']")] == ["la"]
+    assert language_of(pages["index.html"].xpath("//article")[0]) == "la"
+
+
+LANGUAGE_TAG_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:tt="https://tei-tool.org/ns/1.0">
+  <xsl:import href="{common}"/>
+  <xsl:output method="json"/>
+  <xsl:template match="/">
+    <xsl:sequence select="array {{ //code ! string((tt:bcp47(.), '-')[1]) }}"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+def test_xml_lang_values_become_language_tags(tmp_path):
+    """WCAG 3.1.1: HTML's lang (and a PDF's /Lang) takes BCP 47 tags, in which a language with a two-letter
+    ISO 639-1 code must use it; TEI files write ISO 639-2 codes (B or T), and odd ones."""
+    codes = {"lat": "la", "eng": "en", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr", "isl": "is", "ice": "is",
+             "dan": "da", "ita": "it", "spa": "es", "rus": "ru", "chi": "zh", "wel": "cy", "grc": "grc", "mul": "mul",
+             "de-AT": "de-AT", "ger-AT": "de-AT", " LAT ": "la", "sr-Latn": "sr-Latn", "srp-Cyrl": "sr-Cyrl",
+             "el-grc": "grc", "el-grc-x-lgpn": "grc-x-lgpn", "zh-yue": "yue", "en-x-Scots": "en-x-Scots",
+             "x-klingon": "x-klingon", "es-419": "es-419", "Latin": "-", "wibble": "-", "de_AT": "-", "": "-", "e": "-"}
+    source = tmp_path / "codes.xml"
+    source.write_text("<codes>" + "".join(f"<code>{code}</code>" for code in codes) + "</codes>", encoding="utf-8")
+    probe = tmp_path / "probe.xsl"
+    probe.write_text(LANGUAGE_TAG_PROBE.format(common=(resources.xslt_dir() / "common.xsl").as_uri()), encoding="utf-8")
+    processor = transform.saxon()
+    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(probe))
+    found = json.loads(stylesheet.apply_templates_returning_string(xdm_value=processor.parse_xml(xml_file_name=str(source))))
+    assert dict(zip(codes, found)) == codes
+
+    book = tmp_path / "book.xml"
+    book.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="lat"><teiHeader><fileDesc><titleStmt><title>Liber'
+                    '</title></titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+                    '</teiHeader><text><body><p>Arma <foreign xml:lang="el-grc">μῆνιν</foreign> <foreign xml:lang="Greek">'
+                    'ἄειδε</foreign>.</p></body></text></TEI>', encoding="utf-8")
+    printed = lxml_html.fromstring(transform.transform("print.xsl", book).principal)
+    assert printed.get("lang") == "la" and printed.xpath("//main//@lang") == ["grc"]
+
+    perseus = CORPUS / "perseus-latinlit" / "phi0119.phi013.perseus-lat2.xml"
+    if not perseus.exists():
+        pytest.skip(f"{perseus} is not there (the shared corpus is looked for beside the project)")
+    pages = parse_site(html.render_pages(xmlsafe.load(perseus)))
+    written = {value for page in pages.values() for value in page.xpath("//@lang")}
+    assert written == {"en", "la", "grc"}
+

@@ -4,7 +4,7 @@
   print.xsl (the print HTML of the PDF edition).
 
   * Functions (prefix tt:) that answer questions about any TEI document:
-    permalink ids, safe URLs, entity look-up by @ref, entity names, the kinds of
+    permalink ids, safe URLs, language tags, entity look-up by @ref, entity names, the kinds of
     entries and of mentions, divisions, normalised dates, the reading text of an element, the titles
     and parts of the texts of a corpus.
   * Mode tt:body, which turns the content of a TEI text into HTML5 that
@@ -559,15 +559,60 @@
         and not(matches($token, '[;:!?«»]') and starts-with(lower-case(string(($token/ancestor-or-self::*/@xml:lang)[last()])), 'fr'))"/>
   </xsl:function>
 
+  <!--
+    ISO 639-1 codes and the ISO 639-2 codes of the same languages (terminology code first, then the
+    bibliographic one where it differs): "de deu ger". TEI files often name languages by the three-letter
+    codes; a language tag (BCP 47, as HTML's lang and a PDF's /Lang) must use the two-letter one.
+  -->
+  <xsl:variable name="tt:iso639-codes" as="xs:string+" select="(
+    'aa aar', 'ab abk', 'ae ave', 'af afr', 'ak aka', 'am amh', 'an arg', 'ar ara', 'as asm', 'av ava', 'ay aym',
+    'az aze', 'ba bak', 'be bel', 'bg bul', 'bh bih', 'bi bis', 'bm bam', 'bn ben', 'bo bod tib', 'br bre', 'bs bos',
+    'ca cat', 'ce che', 'ch cha', 'co cos', 'cr cre', 'cs ces cze', 'cu chu', 'cv chv', 'cy cym wel', 'da dan',
+    'de deu ger', 'dv div', 'dz dzo', 'ee ewe', 'el ell gre', 'en eng', 'eo epo', 'es spa', 'et est', 'eu eus baq',
+    'fa fas per', 'ff ful', 'fi fin', 'fj fij', 'fo fao', 'fr fra fre', 'fy fry', 'ga gle', 'gd gla', 'gl glg',
+    'gn grn', 'gu guj', 'gv glv', 'ha hau', 'he heb', 'hi hin', 'ho hmo', 'hr hrv', 'ht hat', 'hu hun',
+    'hy hye arm', 'hz her', 'ia ina', 'id ind', 'ie ile', 'ig ibo', 'ii iii', 'ik ipk', 'io ido', 'is isl ice',
+    'it ita', 'iu iku', 'ja jpn', 'jv jav', 'ka kat geo', 'kg kon', 'ki kik', 'kj kua', 'kk kaz', 'kl kal',
+    'km khm', 'kn kan', 'ko kor', 'kr kau', 'ks kas', 'ku kur', 'kv kom', 'kw cor', 'ky kir', 'la lat', 'lb ltz',
+    'lg lug', 'li lim', 'ln lin', 'lo lao', 'lt lit', 'lu lub', 'lv lav', 'mg mlg', 'mh mah', 'mi mri mao',
+    'mk mkd mac', 'ml mal', 'mn mon', 'mr mar', 'ms msa may', 'mt mlt', 'my mya bur', 'na nau', 'nb nob', 'nd nde',
+    'ne nep', 'ng ndo', 'nl nld dut', 'nn nno', 'no nor', 'nr nbl', 'nv nav', 'ny nya', 'oc oci', 'oj oji',
+    'om orm', 'or ori', 'os oss', 'pa pan', 'pi pli', 'pl pol', 'ps pus', 'pt por', 'qu que', 'rm roh', 'rn run',
+    'ro ron rum', 'ru rus', 'rw kin', 'sa san', 'sc srd', 'sd snd', 'se sme', 'sg sag', 'si sin', 'sk slk slo',
+    'sl slv', 'sm smo', 'sn sna', 'so som', 'sq sqi alb', 'sr srp', 'ss ssw', 'st sot', 'su sun', 'sv swe',
+    'sw swa', 'ta tam', 'te tel', 'tg tgk', 'th tha', 'ti tir', 'tk tuk', 'tl tgl', 'tn tsn', 'to ton', 'tr tur',
+    'ts tso', 'tt tat', 'tw twi', 'ty tah', 'ug uig', 'uk ukr', 'ur urd', 'uz uzb', 've ven', 'vi vie', 'vo vol',
+    'wa wln', 'wo wol', 'xh xho', 'yi yid', 'yo yor', 'za zha', 'zh zho chi', 'zu zul')"/>
+
+  <xsl:variable name="tt:iso639-1" as="map(xs:string, xs:string)"
+    select="map:merge($tt:iso639-codes ! (let $codes := tokenize(.) return tail($codes) ! map {.: head($codes)}))"/>
+
+  <!--
+    The language tag (BCP 47) of an xml:lang value: the two-letter code of a language that has one (lat: la,
+    ger-AT: de-AT), an extended language subtag alone (el-grc: grc, as zh-yue is yue), script, region and
+    other subtags kept; empty for a value that is no language tag ("Latin", "de_AT"), which is left out
+    rather than written.
+  -->
+  <xsl:function name="tt:bcp47" as="xs:string?">
+    <xsl:param name="code" as="xs:string?"/>
+    <xsl:variable name="tag" as="xs:string" select="normalize-space($code)"/>
+    <xsl:variable name="subtags" as="xs:string*" select="tokenize($tag, '-')"/>
+    <xsl:variable name="from-language" as="xs:string*" select="if (matches($subtags[2], '^[A-Za-z]{3}$')) then tail($subtags) else $subtags"/>
+    <xsl:variable name="language" as="xs:string?" select="head($from-language) ! lower-case(.)"/>
+    <xsl:sequence select="if (matches($tag, '^[Xx](-[A-Za-z0-9]{1,8})+$')) then $tag
+      else if (not(matches($tag, '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$'))) then ()
+      else string-join((($tt:iso639-1($language), $language)[1], tail($from-language)), '-')"/>
+  </xsl:function>
+
   <!-- class, lang and id (xml:id or the permalink of anchored elements) of the element being rendered. -->
   <xsl:template name="tt:attributes" as="attribute()*">
     <xsl:param name="extra-class" as="xs:string?" select="()"/>
     <!-- The common cases spelt out: an element without @rend, @type or id costs no function call. -->
     <xsl:variable name="classes" as="xs:string" select="if (@rend or @type) then tt:classes(.) else 'tei-' || local-name()"/>
     <xsl:attribute name="class" select="if (empty($extra-class)) then $classes else $classes || ' ' || $extra-class"/>
-    <xsl:if test="@xml:lang[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')]">
-      <xsl:attribute name="lang" select="@xml:lang"/>
-    </xsl:if>
+    <xsl:for-each select="@xml:lang ! tt:bcp47(.)">
+      <xsl:attribute name="lang" select="."/>
+    </xsl:for-each>
     <xsl:if test="@xml:id or (self::tei:* and map:contains($tt:anchored-set, local-name()))">
       <xsl:attribute name="id" select="tt:anchor-id(.)"/>
     </xsl:if>

@@ -2,7 +2,8 @@
 <!--
   html-about.xsl: about.html, "about this edition", from the teiHeader:
   title and responsibility, publication, source, editorial principles
-  (every part of encodingDesc), and the revision history.
+  (every part of encodingDesc), and the revision history, each part in the
+  language of the header (its xml:lang), which may not be the text's.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -23,8 +24,13 @@
         <dl class="facts">
           <xsl:for-each select="*">
             <div>
-              <dt><xsl:value-of select="if (self::tei:respStmt) then normalize-space(tei:resp) else tt:label(local-name()) || (@type ! (' (' || . || ')'))"/></dt>
-              <dd><xsl:call-template name="tt:text-lang"/><xsl:apply-templates select="if (self::tei:respStmt) then node() except tei:resp else node()" mode="tt:body"/></dd>
+              <dt>
+                <xsl:if test="self::tei:respStmt">
+                  <xsl:call-template name="tt:text-lang"><xsl:with-param name="of" select="(tei:resp, .)[1]"/></xsl:call-template>
+                </xsl:if>
+                <xsl:value-of select="if (self::tei:respStmt) then normalize-space(tei:resp) else tt:label(local-name()) || (@type ! (' (' || . || ')'))"/>
+              </dt>
+              <dd><xsl:call-template name="tt:text-lang"><xsl:with-param name="of" select="."/></xsl:call-template><xsl:apply-templates select="if (self::tei:respStmt) then node() except tei:resp else node()" mode="tt:body"/></dd>
             </div>
           </xsl:for-each>
         </dl>
@@ -56,6 +62,7 @@
         <ol class="revisions">
           <xsl:for-each select="$header/tei:revisionDesc//(tei:change | tei:item)">
             <li>
+              <xsl:call-template name="tt:text-lang"><xsl:with-param name="of" select="."/></xsl:call-template>
               <xsl:variable name="when" as="xs:string?" select="(@when, @notBefore, @from)[1] ! normalize-space()"/>
               <xsl:if test="$when">
                 <time datetime="{$when}"><xsl:value-of select="$when"/></time>
@@ -86,7 +93,9 @@
             <h3><xsl:value-of select="tt:label(local-name())"/></h3>
           </xsl:if>
           <div class="header-part tei-{local-name()}">
-            <xsl:call-template name="tt:text-lang"/>
+            <xsl:call-template name="tt:text-lang">
+              <xsl:with-param name="of" select="."/>
+            </xsl:call-template>
             <xsl:for-each select="node()">
               <xsl:choose>
                 <xsl:when test="self::* and not(tt:is-block(.)) and not(self::tei:p)">

@@ -34,18 +34,29 @@
        what is quoted from the TEI carries the text's language, so that screen readers switch voices. -->
   <xsl:variable name="tt:edition-lang" as="xs:string" select="
     ((/*/@xml:lang, /*/tei:text/@xml:lang, /*/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)
-      ! normalize-space()[matches(., '^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$')], 'und')[1]"/>
+      ! tt:bcp47(.), 'und')[1]"/>
 
-  <!-- The lang attribute of an element holding words of the text, when the text is not in English as the
-       interface is (and the lang="en" of interface words inside such an element). -->
+  <!-- The language of what a node of the TEI says: its xml:lang or the nearest one around it (a header in
+       English, a note in German), else the edition's. -->
+  <xsl:function name="tt:lang-of" as="xs:string">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="($node/ancestor-or-self::*[@xml:lang][1]/@xml:lang ! tt:bcp47(.), $tt:edition-lang)[1]"/>
+  </xsl:function>
+
+  <!-- The lang attribute of an element holding words of the text, when they are not in English as the
+       interface is: words of the node $of (a note shown apart from its text, a part of the header), else of
+       the text as a whole. And the lang="en" of interface words inside such an element. -->
   <xsl:template name="tt:text-lang" as="attribute()?">
-    <xsl:if test="$tt:edition-lang ne 'en'">
-      <xsl:attribute name="lang" select="$tt:edition-lang"/>
+    <xsl:param name="of" as="node()?" select="()"/>
+    <xsl:variable name="lang" as="xs:string" select="if ($of) then tt:lang-of($of) else $tt:edition-lang"/>
+    <xsl:if test="$lang ne 'en'">
+      <xsl:attribute name="lang" select="$lang"/>
     </xsl:if>
   </xsl:template>
 
   <xsl:template name="tt:interface-lang" as="attribute()?">
-    <xsl:if test="$tt:edition-lang ne 'en'">
+    <xsl:param name="of" as="node()?" select="()"/>
+    <xsl:if test="(if ($of) then tt:lang-of($of) else $tt:edition-lang) ne 'en'">
       <xsl:attribute name="lang" select="'en'"/>
     </xsl:if>
   </xsl:template>

@@ -68,9 +68,10 @@
       </nav>
     </xsl:if>
     <article class="edition-text">
+      <xsl:variable name="text-lang" as="xs:string?" select="/*/tei:text/@xml:lang ! tt:bcp47(.)"/>
       <xsl:choose>
-        <xsl:when test="/*/tei:text/@xml:lang">
-          <xsl:attribute name="lang" select="/*/tei:text/@xml:lang"/>
+        <xsl:when test="$text-lang">
+          <xsl:attribute name="lang" select="$text-lang"/>
         </xsl:when>
         <xsl:otherwise>
           <xsl:call-template name="tt:text-lang"/>
@@ -87,6 +88,9 @@
           <xsl:for-each select="$tt:apparatus">
             <li id="apparatus-{position()}" value="{position()}">
               <span class="apparatus-entry" id="apparatus-{position()}-entry">
+                <xsl:call-template name="tt:text-lang">
+                  <xsl:with-param name="of" select="."/>
+                </xsl:call-template>
                 <xsl:call-template name="tt:apparatus-entry">
                   <xsl:with-param name="reading-shown" select="true()"/>
                 </xsl:call-template>
@@ -104,9 +108,17 @@
         <ol>
           <xsl:for-each select="$tt:text-notes">
             <li id="{tt:anchor-id(.)}" value="{position()}">
+              <xsl:call-template name="tt:text-lang">
+                <xsl:with-param name="of" select="."/>
+              </xsl:call-template>
               <xsl:apply-templates mode="tt:body"/>
               <xsl:text> </xsl:text>
-              <a href="#{tt:anchor-id(.)}-ref" class="note-back" aria-label="Back to the text of note {position()}">↩</a>
+              <a href="#{tt:anchor-id(.)}-ref" class="note-back" aria-label="Back to the text of note {position()}">
+                <xsl:call-template name="tt:interface-lang">
+                  <xsl:with-param name="of" select="."/>
+                </xsl:call-template>
+                <xsl:text>↩</xsl:text>
+              </a>
             </li>
           </xsl:for-each>
         </ol>
@@ -223,9 +235,13 @@
     <a class="permalink" href="#{tt:anchor-id(.)}" aria-label="Permalink to {if (self::tei:lg) then 'this poem' else if (self::tei:div) then 'this source' else 'this paragraph'}">¶</a>
   </xsl:template>
 
-  <!-- The popover card of an entity: name, dates, note (edition.js shows it on hover and focus). -->
+  <!-- The popover card of an entity: name, dates, note (edition.js shows it on hover and focus), in the
+       language of the entry it comes from. -->
   <xsl:template match="*" mode="tt:card" as="element()">
     <div class="entity-card" id="card-{@xml:id}">
+      <xsl:call-template name="tt:text-lang">
+        <xsl:with-param name="of" select="."/>
+      </xsl:call-template>
       <p class="card-name"><xsl:value-of select="tt:entity-name(.)"/></p>
       <xsl:variable name="dates" as="xs:string?" select="tt:life-dates(.)"/>
       <xsl:if test="$dates">

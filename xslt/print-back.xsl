@@ -111,7 +111,12 @@
               <xsl:value-of select="$label"/>
               <xsl:for-each select="$register-entry/(persName | placeName | orgName)[@xml:lang and @xml:lang ne print:document-language(root(.)/*)]">
                 <xsl:text> </xsl:text>
-                <span class="index-variant" lang="{@xml:lang}"><xsl:value-of select="normalize-space()"/></span>
+                <span class="index-variant">
+                  <xsl:for-each select="tt:bcp47(@xml:lang)">
+                    <xsl:attribute name="lang" select="."/>
+                  </xsl:for-each>
+                  <xsl:value-of select="normalize-space()"/>
+                </span>
               </xsl:for-each>
               <xsl:text> </xsl:text>
             </div>

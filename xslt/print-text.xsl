@@ -73,7 +73,7 @@
        feeds the running heads, the contents and the PDF outline. -->
   <xsl:template match="TEI[parent::teiCorpus] | teiCorpus[parent::teiCorpus]" mode="tt:body" as="element()">
     <section class="corpus-member {tt:classes(.)}" id="{print:id(.)}">
-      <xsl:for-each select="@xml:lang">
+      <xsl:for-each select="@xml:lang ! tt:bcp47(.)">
         <xsl:attribute name="lang" select="."/>
       </xsl:for-each>
       <xsl:element name="h{min((print:depth(.), 6))}">

@@ -31,8 +31,9 @@
   <xsl:template match="/" as="element()">
     <xsl:variable name="header" as="element(teiHeader)?" select="(//teiHeader)[1]"/>
     <html>
-      <!-- No guessed language: a PDF/UA file without a declared one is refused rather than mislabelled. -->
-      <xsl:for-each select="(/*/@xml:lang, (//text)[1]/@xml:lang)[1]">
+      <!-- No guessed language: a PDF/UA file without a declared one (or with one that is no language tag) is
+           refused rather than mislabelled. -->
+      <xsl:for-each select="(/*/@xml:lang, (//text)[1]/@xml:lang) ! tt:bcp47(.) => head()">
         <xsl:attribute name="lang" select="."/>
       </xsl:for-each>
       <head>

@@ -115,6 +115,7 @@ def test_apparatus_call_shows_its_entry_on_focus(browser, tmp_path):
     call.focus()
     popover = page.locator("#entity-popover")
     assert popover.is_visible() and " ".join(popover.inner_text().split()) == "cano] canto1 M"
+    assert popover.locator(".popover-card").get_attribute("lang") == "la", "read in the language of the text"
     assert page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"
                          ".filter((id, i, ids) => ids.indexOf(id) !== i)") == []
     page.keyboard.press("Escape")
@@ -200,5 +201,38 @@ def test_a_note_in_a_name_or_a_ref_leaves_the_link_whole(browser, tmp_path):
     assert page.url.endswith("#note-1")
     page.locator("#note-1 a.note-back").click()
     assert page.url.endswith("#note-1-ref")
+    assert problems == []
+    context.close()
+
+
+def test_names_inside_a_link_reach_the_keyboard_through_its_card(browser, tmp_path):
+    """WCAG 2.1.1: "Rubin" inside the link of "Rubin's sister", or inside a title's link, is no link of its own
+    (a link cannot hold one) and has no keyboard focus: focus on the link around it shows the name's card after
+    the link's own. WCAG 3.1.2: the cards are read in the language of the edition, not the page's English."""
+    source = tmp_path / "nested.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="ger"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<text><body><p><rs type="person" ref="#s"><persName ref="#r">Rubin</persName>s Schwester</rs> las
+<title ref="#b">Briefe an <persName ref="#r">Rubin</persName></title>.</p></body>
+<back><listPerson><person xml:id="r"><persName>Isaak Rubin</persName><note>Ökonom</note></person>
+<person xml:id="s"><persName>Rubins Schwester</persName></person></listPerson>
+<listBibl><bibl xml:id="b">Briefe an Rubin</bibl></listBibl></back></text></TEI>""", encoding="utf-8")
+    html.build_site(source, tmp_path / "site")
+    context, page, problems = open_page(browser, (tmp_path / "site" / "index.html").as_uri())
+    popover = page.locator("#entity-popover")
+    sister, title = page.locator("article a.entity-person"), page.locator("article a.entity-bibl")
+    assert page.locator("article a [tabindex], article a a").count() == 0
+    sister.focus()
+    assert popover.is_visible()
+    assert popover.locator(".card-name").all_inner_texts() == ["Rubins Schwester", "Isaak Rubin"]
+    assert "Ökonom" in popover.inner_text() and sister.get_attribute("aria-describedby") == "entity-popover"
+    assert popover.locator(".card-name").evaluate_all("names => names.map(name => name.closest('[lang]').lang)") == ["de", "de"]
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Briefe an Rubin"
+    assert popover.is_visible() and popover.locator(".card-name").all_inner_texts() == ["Isaak Rubin"]
+    page.keyboard.press("Escape")
+    assert not popover.is_visible()
+    page.locator("article a.entity-person span.entity").hover()
+    assert popover.locator(".card-name").all_inner_texts() == ["Isaak Rubin"], "the inner name alone on hover"
     assert problems == []
     context.close()

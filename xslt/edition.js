@@ -2,7 +2,8 @@
    Everything is readable without it; with it, readers can switch between the
    reading and the diplomatic text, highlight entities, dates and quotations
    (the choice is remembered across reloads), and see an entity's short
-   information or an apparatus entry on hover or keyboard focus of its link. */
+   information or an apparatus entry on hover or keyboard focus of its link
+   (a link around other names shows their cards too). */
 (function () {
   "use strict";
 
@@ -63,7 +64,9 @@
 
   // A card shows on hover or keyboard focus of what names it (a link, or a name inside another name's link),
   // stays while the pointer moves onto it (WCAG 1.4.13: hoverable), and fits the viewport: below the link,
-  // else above it. When the pointer leaves, the card of the focused link, if any, comes back.
+  // else above it. When the pointer leaves, the card of the focused link, if any, comes back. A name inside a
+  // link ("Rubin" in "Rubin's sister", a name in a title) is no link of its own, so no keyboard reaches it:
+  // the link around it shows its card after the link's own. Each card keeps the language it is written in.
   function setUpPopovers() {
     var popover = document.createElement("div");
     popover.className = "entity-popover";
@@ -86,21 +89,35 @@
       popover.style.top = (window.scrollY + top) + "px";
     }
 
+    // The cards an element shows: the one it names, then those of the names inside it, each once.
+    function cardsOf(trigger) {
+      var cards = [];
+      [trigger].concat(Array.prototype.slice.call(trigger.querySelectorAll("[data-card]"))).forEach(function (element) {
+        var card = element.dataset.card && document.getElementById(element.dataset.card);
+        if (card && cards.indexOf(card) < 0) { cards.push(card); }
+      });
+      return cards;
+    }
+
+    // A copy of a card's content in the card's language, without ids: the card stays in the page (an apparatus
+    // entry is in the list of entries), and no id may be there twice.
+    function copyOf(card) {
+      var copy = document.createElement("div");
+      copy.className = "popover-card";
+      var marked = card.closest("[lang]");
+      if (marked) { copy.lang = marked.lang; }
+      card.childNodes.forEach(function (child) { copy.appendChild(child.cloneNode(true)); });
+      copy.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
+      return copy;
+    }
+
     function show(trigger) {
       cancelHide();
       if (trigger === current) { return; }
-      var card = document.getElementById(trigger.dataset.card);
-      if (!card) { return; }
+      var cards = cardsOf(trigger);
+      if (!cards.length) { return; }
       if (current) { current.removeAttribute("aria-describedby"); }
-      popover.replaceChildren.apply(popover, Array.prototype.map.call(card.childNodes, function (child) {
-        var copy = child.cloneNode(true);
-        if (copy.nodeType === Node.ELEMENT_NODE) {
-          // The card stays in the page (an apparatus entry is in the list of entries): no id twice.
-          copy.removeAttribute("id");
-          copy.querySelectorAll("[id]").forEach(function (element) { element.removeAttribute("id"); });
-        }
-        return copy;
-      }));
+      popover.replaceChildren.apply(popover, cards.map(copyOf));
       popover.hidden = false;
       place(trigger);
       trigger.setAttribute("aria-describedby", popover.id);
@@ -119,9 +136,13 @@
       hideTimer = null;
     }
 
+    // A link that shows cards, when keyboard focus is on it.
+    function linkTrigger(element) {
+      return element && element.matches && element.matches("a") && cardsOf(element).length ? element : null;
+    }
+
     function focusedTrigger() {
-      var focused = document.activeElement;
-      return focused && focused.matches && focused.matches("a[data-card]") ? focused : null;
+      return linkTrigger(document.activeElement);
     }
 
     // Time to cross the gap between a link and its card.
@@ -133,8 +154,10 @@
       }, 300);
     }
 
+    // What the pointer shows the cards of: the nearest name with a card, else a link with names inside it.
     function triggerOf(node) {
-      return node && node.closest ? node.closest("[data-card]") : null;
+      var trigger = node && node.closest ? node.closest("[data-card], a") : null;
+      return trigger && cardsOf(trigger).length ? trigger : null;
     }
 
     document.addEventListener("mouseover", function (event) {
@@ -149,7 +172,8 @@
       hideSoon();
     });
     document.addEventListener("focusin", function (event) {
-      if (event.target.matches && event.target.matches("a[data-card]")) { show(event.target); }
+      var trigger = linkTrigger(event.target);
+      if (trigger) { show(trigger); }
     });
     document.addEventListener("focusout", function (event) {
       if (event.target === current) { hide(); }

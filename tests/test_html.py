@@ -1097,3 +1097,16 @@ def test_xml_lang_values_become_language_tags(tmp_path):
     written = {value for page in pages.values() for value in page.xpath("//@lang")}
     assert written == {"en", "la", "grc"}
 
+
+def test_an_image_link_is_named_by_its_figure_or_file(tmp_path):
+    """WCAG 2.4.4: an image link without a description of its own reads "[image]" but is named by the
+    description of its figure, else by its file name, so that a screen reader's list of links tells them apart."""
+    index = tiny_site(tmp_path, '<figure><graphic url="fig.png"/><figDesc>Eine Karte Trojas</figDesc></figure>'
+                                '<figure><graphic url="img/fig2.png"/></figure>'
+                                '<figure><graphic url="scan.png"><desc>Erste Seite</desc></graphic><figDesc>Der Brief</figDesc></figure>'
+                                '<p><graphic url="https://example.org/x.jpg?size=large"/></p>')["index.html"]
+    links = index.xpath("//article//a[@class = 'tei-graphic']")
+    assert [(link.text, link.get("aria-label")) for link in links] == [
+        ("[image]", "Image: Eine Karte Trojas"), ("[image]", "Image: fig2.png"), ("[Erste Seite]", None),
+        ("[image]", "Image: x.jpg")]
+

@@ -890,16 +890,23 @@
 
   <xsl:template match="sup[contains-token(@class, 'note-ref')]" mode="tt:without-calls" as="empty-sequence()"/>
 
-  <!-- A link to the image labelled by its description; notes on the description follow the link. -->
+  <!-- A link to the image, labelled by its description; without one it reads "[image]" and is named by the
+       description of its figure (which the figure's caption shows), else by its file name, so that no two image
+       links are only "image" to a screen reader. Notes on the description follow the link. -->
   <xsl:template match="tei:graphic | tei:media" mode="tt:body" as="element()+">
     <xsl:variable name="href" as="xs:string?" select="tt:safe-url(@url)"/>
-    <xsl:variable name="label" as="xs:string" select="(tt:reading-text(tei:desc), 'image')[.][1]"/>
+    <xsl:variable name="description" as="xs:string" select="tt:reading-text(tei:desc)"/>
+    <xsl:variable name="name" as="xs:string?" select="if ($description) then ()
+      else (tt:reading-text(ancestor::tei:figure[1]/tei:figDesc), replace(normalize-space(@url), '^.*/|[?#].*$', ''))[.][1]"/>
     <xsl:element name="{if ($href) then 'a' else 'span'}">
       <xsl:call-template name="tt:attributes"/>
       <xsl:if test="$href">
         <xsl:attribute name="href" select="$href"/>
       </xsl:if>
-      <xsl:value-of select="'[' || $label || ']'"/>
+      <xsl:if test="$href and $name">
+        <xsl:attribute name="aria-label" select="'Image: ' || $name"/>
+      </xsl:if>
+      <xsl:value-of select="'[' || ($description[.], 'image')[1] || ']'"/>
     </xsl:element>
     <xsl:apply-templates select="tei:desc//tei:note except tei:desc//tei:note//tei:note" mode="#current"/>
   </xsl:template>

@@ -1110,3 +1110,15 @@ def test_an_image_link_is_named_by_its_figure_or_file(tmp_path):
         ("[image]", "Image: Eine Karte Trojas"), ("[image]", "Image: fig2.png"), ("[Erste Seite]", None),
         ("[image]", "Image: x.jpg")]
 
+
+def test_lists_of_persons_in_the_text_are_lists():
+    """WCAG 1.3.1: the list of correspondences of the Schnitzler letters, personGrp after personGrp, is a list
+    of its groups (not names running together), and a group of several persons lists them."""
+    article = corpus_site("schnitzler-briefe/data__indices__listcorrespondence.xml")["index.html"].xpath("//article")[0]
+    [listing] = article.xpath(".//ul[@class = 'tei-listPerson']")
+    groups = listing.xpath("li")
+    assert len(groups) == 64 and all(len(group.xpath("*[contains(@class, 'tei-personGrp')]")) == 1 for group in groups)
+    assert groups[0].text_content().strip() == "Brahm, Otto"
+    [family] = listing.xpath("li/ul[@class = 'tei-personGrp'][@id = 'correspondence_12740']")
+    assert [member.text_content() for member in family.xpath("li")] == [
+        "Schwarzkopf, Gustav", "Schwarzkopf, Max", "Schwarzkopf, Rudolf"]

@@ -5,7 +5,8 @@
   register entry (with a popover card), notes become numbered endnotes,
   paragraphs, line groups and primary sources get a visible permalink,
   apparatus entries keep their reading in the text and a lettered call to
-  the apparatus after it; the texts of a teiCorpus are sections headed by
+  the apparatus after it, lists of persons, places, organisations and events
+  are lists; the texts of a teiCorpus are sections headed by
   their titles, listed in a contents. Also builds the view controls that
   edition.js enables.
 -->
@@ -180,6 +181,18 @@
       </xsl:with-param>
     </xsl:call-template>
     <xsl:apply-templates select="$space-after" mode="#current"/>
+  </xsl:template>
+
+  <!-- A list of persons, places, organisations or events in the text (a list of correspondents, say): a list
+       with an item per entry, so that the names of its entries do not run together; a group of persons lists
+       its names and members the same way. -->
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:personGrp[count(*) gt 1]" mode="tt:body" as="element()">
+    <ul>
+      <xsl:call-template name="tt:attributes"/>
+      <xsl:for-each select="* | text()[normalize-space()]">
+        <li><xsl:apply-templates select="." mode="#current"/></li>
+      </xsl:for-each>
+    </ul>
   </xsl:template>
 
   <!-- A note in the text: its number, linked to the endnote (the note itself is rendered there, on index.html;

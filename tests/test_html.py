@@ -1122,3 +1122,10 @@ def test_lists_of_persons_in_the_text_are_lists():
     [family] = listing.xpath("li/ul[@class = 'tei-personGrp'][@id = 'correspondence_12740']")
     assert [member.text_content() for member in family.xpath("li")] == [
         "Schwarzkopf, Gustav", "Schwarzkopf, Max", "Schwarzkopf, Rudolf"]
+
+
+def test_comments_and_processing_instructions_in_a_list_make_no_items(tmp_path):
+    index = tiny_site(tmp_path, "<list><item>one</item><!-- checked --><?editor x?><item>two</item>loose words</list>")["index.html"]
+    [listing] = [ul for ul in index.iter("{*}ul") if "tei-list" in (ul.get("class") or "").split()]
+    assert [("".join(li.itertext()).strip(), li.get("class")) for li in listing] == [
+        ("one", listing[0].get("class")), ("two", listing[1].get("class")), ("loose words", "list-extra")]

@@ -97,6 +97,14 @@ def test_fixture_text_reading_order_and_footnotes(fixture_pdf):
 
 
 @needs_pdftotext
+def test_web_addresses_are_never_hyphenated(flagship_pdf):
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(flagship_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    addresses = re.findall(r"https?://\S*(?:\n\S+)?", raw)
+    assert any("creativecommons.org" in address for address in addresses)
+    assert not [address for address in addresses if re.search(r"\w[\u2010-]\n", address)]
+
+
+@needs_pdftotext
 def test_flagship_essay_opening_and_last_source(flagship_pdf):
     text = " ".join(page_texts(flagship_pdf)).replace("\n", " ")
     assert "On 23rd December 1930, Isaak Illich Rubin was arrested by the secret police" in text

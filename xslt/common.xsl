@@ -687,7 +687,7 @@
   <xsl:template match="tei:list" mode="tt:body" as="element()">
     <xsl:element name="{if (@rend = ('numbered', 'ordered') or @type = ('ordered', 'numbered')) then 'ol' else 'ul'}">
       <xsl:call-template name="tt:attributes"/>
-      <xsl:for-each select="node()[self::* or normalize-space()]">
+      <xsl:for-each select="* | text()[normalize-space()]">
         <xsl:choose>
           <xsl:when test="self::tei:item">
             <xsl:apply-templates select="." mode="#current"/>

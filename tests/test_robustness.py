@@ -449,3 +449,23 @@ def test_a_copy_of_an_edition_declaring_our_schemas_where_they_are_not_gets_ours
     findings = validate.validate_file(source, validate.Options(only=frozenset({"schematron"})))
     assert [f.severity.value for f in findings if "checked with tei-tool's tei-edition.sch instead" in f.message] == ["warning"]
     assert any("quote-attributed" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("declaration, body, expected", [
+    ("", '<xi:include href="a%00b.xml"/>', "error: [xinclude] XInclude target a%00b.xml cannot be a file name (it holds a NUL character)"),
+    ('<?xml-model href="a%00b.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>', "",
+     "warning: [schema] declared schema a%00b.rng cannot be a file name (it holds a NUL character)"),
+])
+def test_a_nul_in_a_referenced_file_name_is_a_finding_not_a_crash(tmp_path, declaration, body, expected):
+    from click.testing import CliRunner
+
+    from tei_tool.cli import main
+
+    source = tmp_path / "nul.xml"
+    source.write_text(f'{declaration}<TEI xmlns="{xmlsafe.TEI_NS}" xmlns:xi="http://www.w3.org/2001/XInclude">'
+                      f"<text><body><p>x</p>{body}</body></text></TEI>", encoding="utf-8")
+    for command in (["validate"], ["html", "-o", str(tmp_path / "site")], ["entities", "--type", "persons"]):
+        result = CliRunner().invoke(main, [command[0], str(source), *command[1:]])
+        assert "Traceback" not in result.output and not isinstance(result.exception, ValueError), result.output
+        if command[0] == "validate":
+            assert expected in result.output

@@ -140,6 +140,8 @@ def _resolve_model(href: str, document: Path, settings: SchemaSettings) -> tuple
         return mapped, ""
     if _is_remote(href):
         return None, "is not available locally (remote schemas are never fetched)"
+    if "\0" in urllib.parse.unquote(href):
+        return None, "cannot be a file name (it holds a NUL character)"
     local = _local_path(href, document)
     if local.is_file():
         return local, ""

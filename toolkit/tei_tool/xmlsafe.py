@@ -152,8 +152,10 @@ def _xinclude_problem(inc: etree._Element, base: str, roots: tuple[str, ...], ch
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("", "file") and len(parts.scheme) > 1:
         return f"XInclude of a remote resource is refused: {href}", True
-    target = os.path.realpath(urllib.parse.unquote(parts.path))
     shown = href if not chain else f"{href} (included by {chain[-1]})"
+    if "\0" in urllib.parse.unquote(parts.path):
+        return f"XInclude target {shown} cannot be a file name (it holds a NUL character)", True
+    target = os.path.realpath(urllib.parse.unquote(parts.path))
     if not within_reach(target, roots):
         return (f"XInclude of {shown} is refused: tei-tool includes files only from below the folder "
                 f"above the document's, and no hidden ones"), False

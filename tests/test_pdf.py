@@ -270,6 +270,71 @@ def test_note_with_paragraphs_stays_in_its_footnote(tmp_path):
     assert lines[lines.index("1. First paragraph of the note.") + 1] == "Second paragraph of the note."
 
 
+def numbered_words(prefix: str, count: int) -> str:
+    return " ".join(f"{prefix}{number}" for number in range(count))
+
+
+def structure_types(element) -> list[str]:
+    """The types of the structure elements below ``element`` of a tagged PDF, in reading order."""
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    found = []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if isinstance(kid, dict) and "/S" in kid:
+            found += [str(kid["/S"])] + structure_types(kid)
+    return found
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("long_notes, variant", [([1500], None), ([3000], "pdf/ua-1"), ([1700, 2000], None)],
+                         ids=["1500-words", "3000-words-tagged", "two-on-a-page"])
+def test_a_note_longer_than_a_page_is_printed_whole_among_the_notes(tmp_path, long_notes, variant):
+    """WeasyPrint cannot split a footnote across pages and cut off what did not fit. Such a note is printed
+    in a section Notes after the text, under its number and linking back to its call; its footnote says
+    where and links there. A short note on the same page stays a footnote."""
+    calls = "".join(f" long<note>{numbered_words(chr(ord('a') + n), words)}</note>" for n, words in enumerate(long_notes))
+    source = tiny_book(tmp_path, f"<p>Short<note>A short note.</note>{calls} text.</p>")
+    path = pdf.render_pdf(source, tmp_path / "long-notes.pdf", variant=variant)
+    pages = page_texts(path)
+
+    printed = set(" ".join(pages).split())
+    source_notes = xmlsafe.load(source).root.findall(".//{http://www.tei-c.org/ns/1.0}note")[1:]
+    for note in source_notes:
+        words = "".join(note.itertext()).split()
+        assert [word for word in words if word not in printed] == [], f"words of the note {words[0]} … are missing"
+
+    call_page = next(number for number, page in enumerate(pages) if "Short1" in page)
+    lines = [" ".join(line.split()) for line in pages[call_page].splitlines()]
+    assert "1. A short note." in lines
+    reader = pypdf.PdfReader(path)
+    destinations = {name: reader.get_destination_page_number(place) for name, place in reader.named_destinations.items()}
+    links = {(number, str(link.get_object()["/Dest"])) for number, page in enumerate(reader.pages)
+             for link in page.get("/Annots", []) if "/Dest" in link.get_object()}
+    endnotes = sorted((name for name in destinations if name.startswith("endnote-")), key=destinations.get)
+    assert len(endnotes) == len(long_notes)
+    for number, (endnote, note) in enumerate(zip(endnotes, source_notes), start=2):
+        notes_page = destinations[endnote]
+        assert f"{number}. Too long for the foot of the page: see Notes, p. {notes_page + 1}" in lines
+        assert pages[notes_page].lstrip().startswith("Notes")
+        assert f"{number}. {note.text.split()[0]} " in pages[notes_page]
+        call = "call-" + endnote.removeprefix("endnote-")
+        assert (call_page, endnote) in links and (notes_page, call) in links and destinations[call] == call_page
+
+    if variant == "pdf/ua-1":
+        types = structure_types(reader.trailer["/Root"]["/StructTreeRoot"])
+        assert types.count("/Reference") == types.count("/Note") == 1 + len(long_notes)
+        assert all(types[index + 1] == "/Note" for index, kind in enumerate(types) if kind == "/Reference")
+
+
+def test_a_note_that_fits_on_a_page_stays_a_footnote(tmp_path):
+    source = tiny_book(tmp_path, f"<p>Long<note>{numbered_words('w', 1000)}</note> text.</p>")
+    book = pdf.lay_out(transform("print.xsl", source).principal)
+    anchors = pdf.anchor_pages(book)
+    assert [anchor for anchor in anchors if anchor.startswith("note-")] and pdf.misplaced_footnotes(book) == []
+    assert not [anchor for anchor in anchors if anchor.startswith("endnote-") or anchor == pdf.ENDNOTES_ID]
+
+
 def test_weasyprint_failure_is_an_error_not_a_traceback(tmp_path, monkeypatch):
     def failing_layout(*args, **options):
         raise AssertionError("Got ' \\n' between two lines")

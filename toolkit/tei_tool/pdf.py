@@ -9,6 +9,11 @@ because the indexes start on a new page at the end of the book. Only when
 the page numbers make an index longer than in the first layout, so that a
 later index starts on another page than the contents say, is the whole
 book laid out once more with the indexes filled in.
+
+WeasyPrint cannot split a footnote across pages and loses what does not
+fit. A note longer than a page is therefore printed in a section "Notes"
+after the text, its footnote saying on which page; the first layout is
+made again as long as such notes are found.
 """
 
 from __future__ import annotations
@@ -133,7 +138,14 @@ def lay_out(book_html: str, base_url: str | None = None, variant: str | None = N
     tree = etree.fromstring(book_html, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     index_sections = tree.xpath(f"//section[contains(concat(' ', @class, ' '), ' {INDEX_CLASS} ')]")
     first_pass_sheets = [stylesheet, CSS(string=FIRST_PASS_CSS, font_config=fonts)] if index_sections else [stylesheet]
-    book = _html_document(book_html, base_url).render(**dict(options, stylesheets=first_pass_sheets))
+
+    def first_layout(markup: str):
+        return _html_document(markup, base_url).render(**dict(options, stylesheets=first_pass_sheets))
+
+    book = first_layout(book_html)
+    while too_long := footnotes_longer_than_a_page(book):
+        move_to_endnotes(tree, too_long)
+        book = first_layout(etree.tostring(tree, encoding="unicode"))
     page_of = anchor_pages(book)
     starts = {section.get("id"): page_of[section.get("id")] for section in index_sections if section.get("id") in page_of}
     if not starts:
@@ -241,6 +253,94 @@ def misplaced_footnotes(book) -> list[str]:
         anchor for anchor, page in page_of.items()
         if anchor.startswith("note-") and page_of.get("call-" + anchor[5:]) != page
     ]
+
+
+def footnotes_longer_than_a_page(book) -> dict[str, str]:
+    """Footnotes that do not fit on a page, by id, with the number they are printed under.
+
+    WeasyPrint 70 cannot split a footnote across pages: it draws the
+    footnote area upwards from the foot of the page, past its top, and what
+    lies above the page is lost. Every note of such an area that is taller
+    than a page is too long (those of them WeasyPrint put off to a later
+    page are not printed at all); if none is, the tallest. A footnote that
+    already points to the Notes is never one of them.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    too_long = {}
+    for page in book.pages:
+        page_box = page._page_box
+        for area in page_box.children:
+            if not isinstance(area, boxes.FootnoteAreaBox) or area.position_y >= page_box.content_box_y() - 0.01:
+                continue
+            notes = [note for note in area.children if POINTER_CLASS not in note.element.get("class", "").split()]
+            room = page_box.height - area.margin_top
+            tallest = sorted(notes, key=lambda note: note.margin_height(), reverse=True)
+            for note in [note for note in tallest if note.margin_height() > room] or tallest[:1]:
+                too_long[note.element.get("id")] = _footnote_number(note)
+    return too_long
+
+
+def _footnote_number(note) -> str:
+    """The number a laid-out footnote is printed under, as its marker ("3. ") gives it."""
+    from weasyprint.formatting_structure import boxes
+
+    marker = next(box for box in note.descendants() if box.element_tag.endswith("::footnote-marker"))
+    return "".join(box.text for box in marker.descendants() if isinstance(box, boxes.TextBox)).strip().removesuffix(".")
+
+
+ENDNOTES_ID = "print-notes"
+POINTER_CLASS = "to-endnote"
+"""The class of a footnote whose note is printed among the Notes."""
+
+
+def move_to_endnotes(tree: etree._Element, notes: dict[str, str]) -> None:
+    """Print ``notes`` (id → number) in a section "Notes" after the text, each footnote left saying where its note is.
+
+    The footnote keeps its number and its place after the call and links to
+    the note, which is printed under the same number and links back to the
+    call.
+    """
+    section = _endnotes_section(tree)
+    for note_id, number in notes.items():
+        (footnote,) = tree.xpath("//*[@id = $id]", id=note_id)
+        endnote = etree.SubElement(section, "div", {"class": "endnote", "id": "end" + note_id})
+        language = footnote.xpath("string(ancestor-or-self::*[@lang][1]/@lang)")
+        if language:
+            endnote.set("lang", language)
+        back = etree.SubElement(endnote, "a", {"class": "endnote-number", "href": "#call-" + note_id.removeprefix("note-")})
+        back.text = number + "."
+        back.tail = " " + (footnote.text or "")
+        endnote.extend(footnote)
+        footnote.text = None
+        footnote.set("class", f"{footnote.get('class')} {POINTER_CLASS}")
+        reference = etree.SubElement(footnote, "a", {"class": "endnote-reference", "href": "#" + endnote.get("id")})
+        reference.text = "Too long for the foot of the page: see Notes, "
+    in_call_order = tree.xpath("//a[@class = 'endnote-reference']/@href")
+    section[1:] = sorted(section[1:], key=lambda endnote: in_call_order.index("#" + endnote.get("id")))
+
+
+def _endnotes_section(tree: etree._Element) -> etree._Element:
+    """The section of notes too long for the foot of a page, made (and listed in the contents) at first need."""
+    found = tree.xpath("//section[@id = $id]", id=ENDNOTES_ID)
+    if found:
+        return found[0]
+    main = tree.find("body/main")
+    section = etree.Element("section", {"class": "appendix endnotes", "id": ENDNOTES_ID})
+    heading = etree.SubElement(section, "h1", {"data-label": "Notes"})
+    heading.text = "Notes"
+    following = main.getnext()
+    main.addnext(section)
+    contents = tree.find("body/nav[@class='contents']/ol")
+    if contents is not None:
+        entry = etree.Element("li", {"class": "contents-level-1"})
+        etree.SubElement(entry, "a", href="#" + ENDNOTES_ID).text = "Notes"
+        next_entry = contents.xpath("li[a/@href = $href]", href=f"#{following.get('id')}") if following is not None else []
+        if next_entry:
+            next_entry[0].addprevious(entry)
+        else:
+            contents.append(entry)
+    return section
 
 
 def _variant_options(variant: str | None, source: Path) -> dict:

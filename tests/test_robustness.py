@@ -234,20 +234,38 @@ def test_a_damaged_schema_cache_is_built_again(tmp_path, monkeypatch):
     assert all(len(entry.read_bytes()) > 20 for entry in entries)  # rebuilt on disk too
 
 
-def test_ctrl_c_during_worker_processes_ends_without_tracebacks():
+def _files_in_folders(tmp_path: Path, *names: str) -> list[str]:
+    """A file in a folder of its own for each name: a batch of its own, so each worker gets one."""
+    files = []
+    for name in names:
+        (tmp_path / name).mkdir()
+        files.append(str(tmp_path / name / f"{name}.xml"))
+        Path(files[-1]).write_text("<TEI/>", encoding="utf-8")
+    return files
+
+
+def test_ctrl_c_during_worker_processes_ends_them_without_tracebacks(tmp_path):
     import signal
     import time
 
+    files = _files_in_folders(tmp_path, "a", "b", "c", "d")
+    assert len(parallel.batches(files, 2)) == 4
     script = ("import time\nfrom tei_tool import parallel\n"
               "def slow(batch):\n    time.sleep(30)\n    return batch\n"
-              "try:\n    list(parallel.map_in_order(slow, [f'f{i}' for i in range(4)], 2))\n"
+              f"try:\n    list(parallel.map_in_order(slow, {files!r}, 2))\n"
               "except KeyboardInterrupt:\n    print('Interrupted.')\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
-    time.sleep(1.5)  # workers started
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 20
+    while len(children.read_text().split()) < min(2, parallel.usable_cpus()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the workers are in their work
+    interrupted = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to every process of the group
     out, err = process.communicate(timeout=30)
     assert out.strip() == "Interrupted." and "Traceback" not in err, err
+    assert time.monotonic() - interrupted < 10  # the sleeping workers were stopped, not waited for
 
 
 def _run_workers(body: str) -> subprocess.CompletedProcess:
@@ -256,17 +274,29 @@ def _run_workers(body: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
 
 
-def test_an_error_in_a_worker_is_raised_in_the_parent_and_the_other_workers_end():
+@pytest.mark.skipif(parallel.usable_cpus() < 2, reason="the other worker needs a second CPU")
+def test_an_error_in_a_worker_is_raised_in_the_parent_and_the_other_workers_end(tmp_path):
+    files = _files_in_folders(tmp_path, "good", "bad")
     done = _run_workers(
         "def work(batch):\n"
-        "    if 'bad' in batch:\n        raise TeiToolError('schema broke on bad')\n"
+        "    if batch[0].endswith('bad.xml'):\n        time.sleep(0.5)\n        raise TeiToolError('schema broke on bad')\n"
         "    time.sleep(20)\n    return batch\n"
         "started = time.monotonic()\n"
-        "try:\n    list(parallel.map_in_order(work, ['good', 'bad', 'other'], 2))\n"
+        f"try:\n    list(parallel.map_in_order(work, {files!r}, 2))\n"
         "except TeiToolError as exc:\n    print(exc, round(time.monotonic() - started))\n")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     message, seconds = done.stdout.rsplit(" ", 1)
     assert message == "schema broke on bad" and int(seconds) < 10  # the sleeping worker was not waited for
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_the_parent_with_its_message(tmp_path):
+    files = _files_in_folders(tmp_path, "one", "two")
+    done = _run_workers(
+        "class Unpicklable(TeiToolError):\n    def __init__(self, message, handle):\n        super().__init__(message)\n"
+        "def work(batch):\n    raise Unpicklable('the schema broke', open(os.devnull))\n"
+        f"try:\n    list(parallel.map_in_order(work, {files!r}, 2))\n"
+        "except TeiToolError as exc:\n    print(type(exc).__name__, exc)\n")
+    assert done.returncode == 0 and done.stdout.strip() == "TeiToolError the schema broke", done.stderr
 
 
 def test_a_worker_that_dies_is_reported_with_its_files_instead_of_hanging(tmp_path):

@@ -76,7 +76,7 @@ def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str])
     document already and sends its pages back, pickled, through a pipe."""
     reading_end, writing_end = os.pipe()
     try:
-        child = os.fork()
+        child = parallel.fork_ignoring_interrupts()
     except OSError:  # no process to spare (a limit on processes or memory): all of it here, then
         os.close(reading_end)
         os.close(writing_end)
@@ -104,11 +104,10 @@ def _render_in_two_processes(document: xmlsafe.Document, params: dict[str, str])
 def _send_companion_pages(document: xmlsafe.Document, params: dict[str, str], writing_end: int) -> NoReturn:
     """In the child: every page but index.html, or what stopped them, written to ``writing_end``; then exit.
 
-    Ctrl-C is left to the parent, which then stops this process; nothing here ends in a traceback,
-    and nothing returns into the parent's code.
+    Ctrl-C is left to the parent (see :func:`parallel.fork_ignoring_interrupts`), which then stops
+    this process; nothing here ends in a traceback, and nothing returns into the parent's code.
     """
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             outcome = transform.transform(STYLESHEET, document, params, template="tt:companion-pages").documents, None
         except Exception as exc:  # the process boundary: whatever went wrong is reported by the parent

@@ -89,6 +89,31 @@ def batches(paths: Sequence, jobs: int) -> list[list[int]]:
     return sorted(found, key=lambda batch: -sum(sizes[i] for i in batch))
 
 
+def fork_ignoring_interrupts() -> int:
+    """``os.fork()``, with Ctrl-C ignored in the child, which leaves it to the parent.
+
+    Ctrl-C reaches every process of the terminal. It is held back from the
+    moment before the fork until the child ignores it, so that it can never
+    interrupt the child while Python is still setting it up (a traceback from
+    an after-fork hook); the parent gets it as soon as it is let through.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    if pid == 0:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back is raised here, in the parent
+    except KeyboardInterrupt:
+        os.kill(pid, signal.SIGTERM)  # no caller will know of the child: end it here
+        os.waitpid(pid, 0)
+        raise
+    return pid
+
+
 def map_in_order(work: Callable[[list], list[Result]], paths: Sequence, jobs: int) -> Iterator[Result]:
     """``work(batch)`` over batches of ``paths`` in ``jobs`` forked processes, one result per path,
     in input order.  Callers make sure :func:`fork_is_safe` first (else they work in this process:
@@ -138,7 +163,7 @@ class _Workers:
     def _start(self) -> None:
         tasks_read, tasks_write = os.pipe()
         results_read, results_write = os.pipe()
-        pid = os.fork()
+        pid = fork_ignoring_interrupts()
         if pid == 0:
             for worker in self.workers:  # the other workers' pipes: theirs and the parent's alone
                 os.close(worker.tasks.fileno())
@@ -193,22 +218,29 @@ class _Workers:
             os.waitpid(worker.pid, 0)
 
 
+def _error_data(error: Exception) -> bytes:
+    """``error`` pickled for the parent, or its message as a TeiToolError when it would not come
+    back whole (an exception whose ``__init__`` wants other arguments than its ``args``)."""
+    try:
+        data = pickle.dumps((None, error), protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(data)
+        return data
+    except Exception:
+        return pickle.dumps((None, TeiToolError(str(error))))
+
+
 def _serve(work: Callable[[list], list], batched_paths: list[list], tasks: int, results: int) -> NoReturn:
     """In a worker: for each batch number read from ``tasks``, ``work`` on that batch, and its
     results (or what stopped it) written to ``results``; then exit, never returning into the
     parent's code.  Ctrl-C is left to the parent, which then stops this process."""
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         with os.fdopen(tasks) as incoming, os.fdopen(results, "wb") as outgoing:
             for line in incoming:
                 try:
                     outcome = work(batched_paths[int(line)]), None
                 except Exception as exc:  # the process boundary: the parent raises it
                     outcome = None, exc
-                try:
-                    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception:  # an error that cannot be pickled: its message then
-                    data = pickle.dumps((None, TeiToolError(str(outcome[1]))))
+                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL) if outcome[1] is None else _error_data(outcome[1])
                 outgoing.write(data)
                 outgoing.flush()
     finally:

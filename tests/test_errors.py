@@ -34,6 +34,8 @@ def test_every_error_class_of_tei_tool_is_under_the_root():
     lambda: export.export_table([LETTERS], "all"),
     lambda: export.export_table([LETTERS], "persons", "xlsx"),
     lambda: export.export_registers([LETTERS], Path("unused"), "xlsx"),
+    lambda: export.export_table([Path("not-read.xml")], "people"),  # refused before any file is read
+    lambda: export.export_registers([Path("not-read.xml")], Path("unused"), "xlsx"),
 ])
 def test_an_unknown_export_kind_or_format_is_a_tei_tool_error(call):
     with pytest.raises(TeiToolError, match="^unknown .*; choose one of ") as raised:

@@ -170,6 +170,22 @@ def test_xxe_content_never_appears_in_any_output(fixture, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_doctype_only_quoted_inside_the_document_is_no_declaration(tmp_path):
+    quoted = tmp_path / "quoted.xml"
+    quoted.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p><![CDATA[<!DOCTYPE x [<!ENTITY e SYSTEM "y">]>]]></p>'
+                      "</body></text></TEI>", encoding="utf-8")
+    assert [f for f in validate.validate_file(quoted, LOCAL_CHECKS) if f.rule == "xml"] == []
+
+
+def test_a_bracket_in_a_prolog_comment_does_not_hide_the_declarations_after_it(tmp_path):
+    source = tmp_path / "hidden.xml"
+    source.write_text('<?xml version="1.0"?>\n<!-- notes ]> more notes -->\n<!DOCTYPE TEI [ <!ENTITY s SYSTEM "secret.txt"> ]>\n'
+                      '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&s;</p></body></text></TEI>', encoding="utf-8")
+    [finding] = validate.validate_file(source, LOCAL_CHECKS)
+    assert (finding.rule, finding.line, finding.message) == (
+        "xml", 3, "external entity declarations are refused (they could read local files or the network)")
+
+
 def test_xxe_in_utf_16_is_not_expanded_by_the_parser_either(tmp_path):
     """A quick look for declarations reads bytes, which in UTF-16 it cannot: the parser itself must not expand them."""
     (tmp_path / "secret.txt").write_text("TOP-SECRET-CONTENT", encoding="utf-8")

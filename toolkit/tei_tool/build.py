@@ -71,8 +71,8 @@ def build(source: Path, out_dir: Path, force: bool = False, progress: Callable[[
 
     def publish_html(directory: Path) -> None:
         site = html.build_site(source, directory)
-        # The site repeats the document's load findings, which validation has reported already.
-        result.warnings += [w for w in site.warnings if w not in result.warnings]
+        # Its media warnings; the document's load findings are errors, and validation has stopped on those.
+        result.warnings += [w for w in site.warnings if w.rule == "html"]
 
     with atomic_directory(out_dir, force=force, keep=[source]) as staging:
         run("html", "html/", lambda: publish_html(staging / "html"))

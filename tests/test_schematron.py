@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import time
 from pathlib import Path
@@ -120,15 +121,91 @@ def test_structural_mistakes_are_schema_errors(tmp_path):
         schematron.load_schematron(tmp_path / "missing.sch")
 
 
-def test_saxon_never_reaches_the_network(tmp_path):
-    path = write_schema(tmp_path, """\
-        <pattern><rule context="/*">
-          <report test="unparsed-text('http://127.0.0.1:9/secret.txt')">fetched</report>
+READING = "can read files or the environment, which tei-tool does not let a schema do; to check other documents, use sch:pattern/@documents"
+
+
+@pytest.mark.parametrize("declarations, where, called", [
+    ("", "<report test=\"unparsed-text('/etc/hostname')\">x</report>", "unparsed-text()"),
+    ("", "<report test=\"true()\"><value-of select=\"environment-variable('HOME')\"/></report>", "environment-variable()"),
+    ("", "<report test=\"true()\"><value-of select=\"count(available-environment-variables())\"/></report>",
+     "available-environment-variables()"),
+    ("", "<report test=\"true()\"><name path=\"collection('file:///etc/?select=*.conf')\"/></report>", "collection()"),
+    ('<ns prefix="fn" uri="http://www.w3.org/2005/xpath-functions"/>',
+     "<report test=\"true()\" subject=\"fn:doc('/etc/x.xml')\">x</report>", "fn:doc()"),
+    ("", "<let name=\"e\" value=\"(environment-variable #1)('HOME')\"/>", "environment-variable()"),
+    ("", "<let name=\"e\" value=\"Q{http://www.w3.org/2005/xpath-functions}unparsed-text-lines(:c:)('/etc/hostname')\"/>",
+     "Q{http://www.w3.org/2005/xpath-functions}unparsed-text-lines()"),
+    ("", "<let name=\"e\" value=\"map{'a':function-lookup(xs:QName('fn:doc'), 1)}\"/>", "function-lookup()"),
+    ("", "<let name=\"e\"><e xsl:expand-text=\"yes\">{system-property('user.home')}</e></let>", "system-property()"),
+    ('<ns prefix="io" uri="http://www.w3.org/2005/xpath-functions"/>', "<let name=\"e\" value=\"io:json-doc('/x.json')\"/>",
+     "io:json-doc()"),
+    ('<ns prefix="saxon" uri="http://saxon.sf.net/"/>', "<let name=\"e\" value=\"saxon:doc('/x.xml', map{})\"/>", "saxon:doc()"),
+    ('<xsl:function name="f:home"><xsl:evaluate xpath="\'1\'"/></xsl:function>', "", "xsl:evaluate"),
+    ('<xsl:key name="k" match="*" use="document(\'/x.xml\')"/>', "", "document()"),
+    ('<diagnostics><diagnostic id="d"><value-of select="doc-available(\'/etc/x.xml\')"/></diagnostic></diagnostics>',
+     "<report test=\"true()\" diagnostics=\"d\">x</report>", "doc-available()"),
+])
+def test_a_schema_may_not_read_files_or_the_environment(tmp_path, declarations, where, called):
+    rules = write_schema(tmp_path, f"""\
+        <ns prefix="f" uri="urn:f"/>{declarations}
+        <pattern id="p"><rule context="tei:TEI">{where}</rule></pattern>
+        """, binding="xslt3").read_text().replace("<schema ", '<schema xmlns:xsl="http://www.w3.org/1999/XSL/Transform" ')
+    (tmp_path / "rules.sch").write_text(rules, encoding="utf-8")
+    with pytest.raises(SchemaError, match=rf"^{tmp_path / 'rules.sch'}:[34]:\d+: error: \[schematron\] {re.escape(called)} {READING}$"):
+        schematron.load_schematron(tmp_path / "rules.sch")
+
+
+def test_a_schema_is_refused_even_where_tei_tool_evaluates_it_or_fills_it_in(tmp_path):
+    documents = write_schema(tmp_path, """\
+        <pattern id="p" documents="environment-variable('HOME')"><rule context="*"><report test="true()">x</report></rule></pattern>
+        """)
+    with pytest.raises(SchemaError, match=rf":3:1: error: \[schematron\] environment-variable\(\) {READING}"):
+        schematron.load_schematron(documents)
+    instance = write_schema(tmp_path, """\
+        <pattern abstract="true" id="a"><rule context="tei:TEI"><report test="environment-$v('HOME')">x</report></rule></pattern>
+        <pattern is-a="a" id="i"><param name="v" value="variable"/></pattern>
+        """)
+    with pytest.raises(SchemaError, match=rf":3:57: error: \[schematron\] environment-variable\(\) {READING}"):
+        schematron.load_schematron(instance)
+    braces = write_schema(tmp_path, """\
+        <pattern id="{1 + 1}" documents="'missing.xml'"><rule context="*"><report test="true()">x</report></rule></pattern>
+        """)
+    found = [f.message for f in schematron.load_schematron(braces).validate(xmlsafe.load(FIXTURES / "letter-good.xml"))]
+    assert found == ["pattern '{1 + 1}' cannot check 'missing.xml': no such file"]
+
+
+def test_a_schema_from_a_bundle_cannot_show_an_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_TOOL_TEST_SECRET", "s3cr3t-token")
+    write_schema(tmp_path, """\
+        <pattern><rule context="tei:TEI">
+          <assert test="false()">token=<value-of select="environment-variable('TEI_TOOL_TEST_SECRET')"/></assert>
         </rule></pattern>
-    """)
-    schema = schematron.load_schematron(path)
-    with pytest.raises(SchemaError, match=rf"^{path}:4:3: error: \[schematron\] in the test of sch:report .*FOUT1170 Access to URI http://127.0.0.1:9/secret.txt has been prohibited"):
-        list(schema.validate(xmlsafe.load(FIXTURES / "letter-good.xml")))
+        """)
+    letter = tmp_path / "letter.xml"
+    letter.write_text('<?xml-model href="rules.sch" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+                      + (FIXTURES / "letter-good.xml").read_text(encoding="utf-8").split("?>", 1)[-1], encoding="utf-8")
+    result = run_validate("--format", "github", str(letter))
+    assert result.exit_code == 1
+    assert "s3cr3t-token" not in result.output
+    assert f"{tmp_path / 'rules.sch'}:4:32: error: [schematron] environment-variable() {READING}" in result.output
+
+
+def test_saxon_opens_no_uri_for_a_schema(tmp_path):
+    """What no function name shows, an external entity in parse-xml(), reads neither a local
+    file nor the network: Saxon runs Schematron on a processor that opens no URI."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cr3t", encoding="utf-8")
+    for uri in (secret.as_uri(), "http://127.0.0.1:9/secret.txt"):
+        entity = f"&lt;!DOCTYPE x [&lt;!ENTITY e SYSTEM &quot;{uri}&quot;&gt;]&gt;&lt;x&gt;&amp;e;&lt;/x&gt;"
+        path = write_schema(tmp_path, f"""\
+            <pattern><rule context="/*">
+              <report test="true()"><value-of select="string(parse-xml('{entity}'))"/></report>
+            </rule></pattern>
+        """)
+        schema = schematron.load_schematron(path)
+        with pytest.raises(SchemaError, match=rf"^{path}:4:25: error: \[schematron\] in the select of sch:value-of .*"
+                                              rf"Access to URI {re.escape(uri)} has been prohibited"):
+            list(schema.validate(xmlsafe.load(FIXTURES / "letter-good.xml")))
 
 
 def test_a_doctype_is_not_given_to_saxon(letters, tmp_path):
@@ -217,6 +294,12 @@ def test_tei_all_rules_accept_an_eltec_novel():
     assert list(tei_all.validate(xmlsafe.load(novel))) == []
 
 
+@needs_shared
+@pytest.mark.parametrize("name", ["eltec-1.rng", "eltec-2.rng", "tei-epidoc-isicily.rng"])
+def test_the_rules_real_schemas_embed_load_none_reading_files(name):
+    assert schematron.load_schematron(TEI_ALL.parent / name).checks
+
+
 def test_included_patterns_run_and_keep_their_own_locations(tmp_path):
     (tmp_path / "heads.sch").write_text(
         '<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="included">\n'
@@ -273,15 +356,13 @@ def test_findings_on_text_nodes_are_located_at_each_text_and_subjects_elsewhere_
 
     from tei_tool.cli import main
 
-    other = (tmp_path / "other.xml").as_uri()
-    rules = write_schema(tmp_path, f"""\
+    rules = write_schema(tmp_path, """\
         <ns prefix="tt" uri="http://www.tei-c.org/ns/1.0"/>
         <pattern>
           <rule context="tt:p/text()"><report test="true()">text in p</report></rule>
-          <rule context="tei:hi"><report test="true()" subject="doc('{other}')/*">elsewhere</report></rule>
+          <rule context="tei:hi"><report test="true()" subject="parse-xml('&lt;other/&gt;')/*">elsewhere</report></rule>
         </pattern>
         """)
-    (tmp_path / "other.xml").write_text("<other/>", encoding="utf-8")
     doc = tmp_path / "doc.xml"
     doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>a1<lb/>a2<lb/>a3</p><ab><hi>x</hi></ab>'
                    '</body></text></TEI>', encoding="utf-8")
@@ -453,3 +534,4 @@ def test_documents_a_pattern_cannot_read_become_findings(tmp_path):
         (4, 6, f"pattern 'elsewhere' cannot check '../../outside.xml': {far}"),
         (5, 6, "pattern 'elsewhere' cannot check 'http://127.0.0.1:9/persons.xml': only local files are read, not web addresses"),
     ]
+

@@ -11,14 +11,19 @@ each one safely itself and runs the stylesheet again for that pattern alone,
 with the document as a parameter.
 
 Saxon receives the document already parsed and serialised by
-:mod:`xmlsafe`, without DOCTYPE, and may open ``file:`` URIs only, so a
-schema or document can never make it fetch anything from the network.
+:mod:`xmlsafe`, without DOCTYPE. A schema may come with a downloaded
+edition, so it may not read files or the environment: the functions that
+would (``doc()``, ``unparsed-text()``, ``environment-variable()``, …) are
+refused when it is loaded, and Saxon runs it on a processor that opens no
+URI at all, which also stops what no function name shows (an external
+entity in ``parse-xml()``).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import os
 import re
 import time
@@ -33,7 +38,7 @@ from . import xmlsafe
 from .errors import InputNotFound, SchemaError, TeiToolError, XMLInputError
 from .findings import Finding, Severity
 from .namespaces import RNG_NS, SCH_NS, XML_ID
-from .transform import saxon, saxon_detail, saxon_stderr_captured as saxon_stderr
+from .transform import saxon_detail, saxon_opening_no_uri as saxon, saxon_stderr_captured as saxon_stderr
 
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 REPORT_NS = "urn:x-tei-tool:schematron-report"
@@ -54,6 +59,20 @@ DEFAULT_PHASE = "#DEFAULT"  # as if no phase was named
 # The XSLT declarations a schema may hold at its top level, and the query bindings that allow each
 # (ISO Schematron: keys in every XSLT binding, functions from XSLT 2.0 on).
 XSLT_DECLARATIONS = {"key": {"", "xslt", "xslt2", "xslt3"}, "function": {"xslt2", "xslt3"}}
+
+# What a schema's expressions may not call: what reads files or the environment (Java's system
+# properties hold the user's name and folders), and what could reach those dynamically. tei-tool
+# reads the documents a pattern's @documents names itself, safely, so a schema needs none of these.
+FN_NS = "http://www.w3.org/2005/xpath-functions"
+SAXON_NS = "http://saxon.sf.net/"  # Saxon's own functions, saxon:doc() among them: all refused
+READING_FUNCTIONS = frozenset({
+    "doc", "doc-available", "document", "collection", "uri-collection", "unparsed-text", "unparsed-text-lines",
+    "unparsed-text-available", "json-doc", "stream-available", "environment-variable",
+    "available-environment-variables", "system-property", "function-lookup", "transform", "load-xquery-module",
+})
+READING_INSTRUCTIONS = frozenset({"evaluate", "source-document", "merge-source"})
+# A name as XPath reads one (whole, so that my-doc is not doc), and the variable sign before it.
+_NAME = re.compile(r"(\$\s*)?(?:Q\{([^{}]*)\}|([^\W\d][\w.\-]*):)?([^\W\d][\w.\-]*)")
 
 # The nodes each pattern's rules are tried on, in document order. Most rules
 # match elements only; trying them on every attribute and text node as well
@@ -287,6 +306,29 @@ def _uses_variables(expression: str, names: list[str]) -> bool:
     return bool(names) and any(match.group(2) for match in _variable_references(names).finditer(expression))
 
 
+def _reading_function(text: str, namespaces: dict) -> str | None:
+    """The first call of, or reference to, a function that reads files or the environment in
+    ``text`` (as written, with ``()``), whatever prefix or ``Q{}`` names its namespace. String
+    literals are looked into as well: a false alarm costs less than a missed call."""
+    for match in _NAME.finditer(text):
+        variable, uri, prefix, local = match.groups()
+        if variable or not text[match.end():].lstrip().startswith(("(", "#")):
+            continue
+        namespace = uri if uri is not None else namespaces.get(prefix) if prefix else FN_NS
+        if namespace == SAXON_NS or (namespace == FN_NS and local in READING_FUNCTIONS):
+            return f"{match.group(0)}()"
+    return None
+
+
+def _expands_text(element: etree._Element) -> bool:
+    """Whether text in ``element`` is a text value template (XSLT 3.0 ``expand-text``)."""
+    for scope in (element, *element.iterancestors()):
+        setting = scope.get("expand-text") if scope.tag.startswith(X) else scope.get(X + "expand-text")
+        if setting is not None:
+            return setting.strip() in ("yes", "true", "1")
+    return False
+
+
 def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallback: str) -> str:
     """Saxon's first error, located at the Schematron element whose expression caused it.
 
@@ -294,7 +336,9 @@ def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallbac
     at or above it carries the index of its source element.
     """
     lines = [line.strip() for line in saxon_message.strip().splitlines() if line.strip()]
-    detail = " ".join(lines[1].split()) if len(lines) > 1 else (lines[0] if lines else "unknown error")
+    # The error's own lines follow Saxon's "Error at …" line, up to where it says where it was called.
+    explained = list(itertools.takewhile(lambda line: not line.startswith(("In ", "invoked by ", "at ")), lines[1:]))
+    detail = " ".join(" ".join(explained).split()) or (lines[0] if lines else "unknown error")
     expression = re.search(r"Error in \{(.*?)\} ", saxon_message, re.S)
     if expression:
         detail = f"{detail} (in {' '.join(expression.group(1).split())!r})"
@@ -480,7 +524,29 @@ class _Compiler:
             only_first_run = checks_other_documents and not pattern.get("documents")
             scope = etree.SubElement(report, X + "for-each", select=f".[empty(${SUBORDINATE})]" if only_first_run else ".")
             self._pattern(sheet, scope, number, pattern)
-        return etree.tostring(sheet, pretty_print=True, encoding="unicode")
+        text = etree.tostring(sheet, pretty_print=True, encoding="unicode")
+        self._refuse_file_access(etree.fromstring(text))
+        return text
+
+    def _refuse_file_access(self, sheet: etree._Element) -> None:
+        """Stop at the first function or instruction of :data:`READING_FUNCTIONS` or
+        :data:`READING_INSTRUCTIONS` in the stylesheet as Saxon will read it: in any attribute (each
+        may be an expression or hold some), or in text where ``expand-text`` makes it a template."""
+        for element in sheet.iter(etree.Element):
+            found = None
+            if element.tag.startswith(X) and etree.QName(element).localname in READING_INSTRUCTIONS:
+                found = f"xsl:{etree.QName(element).localname}"
+            texts = [value for name, value in element.attrib.items() if name != T + "source"]
+            texts += [child.tail for child in element if child.tail and _expands_text(element)]
+            if element.text and _expands_text(element):
+                texts.append(element.text)
+            for text in texts:
+                found = found or _reading_function(text, element.nsmap)
+            if found:
+                marked = next((e for e in (element, *element.iterancestors()) if e.get(T + "source")), None)
+                where = self.sources[int(marked.get(T + "source"))].where() if marked is not None else f"{self.name}:1:1"
+                raise SchemaError(f"{where}: error: [schematron] {found} can read files or the environment, which tei-tool "
+                                  f"does not let a schema do; to check other documents, use sch:pattern/@documents")
 
     def _pattern(self, sheet: etree._Element, scope: etree._Element, number: int, pattern: etree._Element) -> None:
         """A pattern's mode and rule templates in ``sheet``, and in ``scope`` (the document node) its
@@ -529,9 +595,10 @@ class _Compiler:
         names; in the run over one of them, apply the rules to its nodes."""
         choice = etree.SubElement(scope, X + "choose")
         first_run = etree.SubElement(choice, X + "when", test=f"empty(${SUBORDINATE})")
-        named = etree.SubElement(first_run, T + "documents", pattern=str(number), label=pattern.get("id", str(number)))
-        each = etree.SubElement(named, X + "apply-templates", select=pattern.get("documents"), mode=NAMED_DOCUMENT)
-        self._mark(each, pattern, f"documents of sch:pattern {pattern.get('documents')!r}")
+        label = pattern.get("id", str(number)).replace("{", "{{").replace("}", "}}")  # not an attribute value template
+        named = etree.SubElement(first_run, T + "documents", pattern=str(number), label=label)
+        self._mark(named, pattern, f"documents of sch:pattern {pattern.get('documents')!r}")
+        etree.SubElement(named, X + "apply-templates", select=pattern.get("documents"), mode=NAMED_DOCUMENT)
         its_run = etree.SubElement(choice, X + "when", test=f"${SUBORDINATE_PATTERN} = {number}")
         return etree.SubElement(its_run, X + "apply-templates", select=f"${SUBORDINATE}!{CANDIDATE_NODES[candidates]}", mode=mode)
 

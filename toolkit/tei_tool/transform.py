@@ -38,7 +38,7 @@ class TransformResult:
     messages: list[str] = field(default_factory=list)
 
 
-_processor: saxonche.PySaxonProcessor | None = None
+_processors: dict[str, saxonche.PySaxonProcessor] = {}  # by the URI schemes each may open
 _executables: dict[str, saxonche.PyXsltExecutable] = {}
 
 _PARSER_LIMIT = "http://saxon.sf.net/feature/parserProperty?uri=http%3A%2F%2Fwww.oracle.com%2Fxml%2Fjaxp%2Fproperties%2F"
@@ -57,20 +57,31 @@ _PARSER_LIMITS = {
 
 
 def saxon() -> saxonche.PySaxonProcessor:
-    """This process's one Saxon processor (stylesheets and Schematron share it), which
-    reads local files only."""
-    global _processor
-    if _processor is None:
-        _processor = saxonche.PySaxonProcessor(license=False)
-        _processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
+    """This process's Saxon processor for the stylesheets, which reads local files only."""
+    return _processor_opening("file")
+
+
+def saxon_opening_no_uri() -> saxonche.PySaxonProcessor:
+    """This process's Saxon processor for Schematron, which opens no URI at all: a schema's rules
+    see only the documents tei-tool has parsed and hands them, so one that comes with a download
+    cannot read local files (``doc()``, ``unparsed-text()``, an external entity in ``parse-xml()``)."""
+    return _processor_opening("")
+
+
+def _processor_opening(protocols: str) -> saxonche.PySaxonProcessor:
+    """A processor that may open URIs of the comma-separated ``protocols`` only, made once per process."""
+    if protocols not in _processors:
+        processor = saxonche.PySaxonProcessor(license=False)
+        processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", protocols)
         for name, value in _PARSER_LIMITS.items():
-            _processor.set_configuration_property(_PARSER_LIMIT + name, value)
-    return _processor
+            processor.set_configuration_property(_PARSER_LIMIT + name, value)
+        _processors[protocols] = processor
+    return _processors[protocols]
 
 
 def saxon_started() -> bool:
     """Whether this process runs Saxon already (a process that does must not be forked)."""
-    return _processor is not None
+    return bool(_processors)
 
 
 @contextlib.contextmanager

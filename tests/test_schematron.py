@@ -522,7 +522,7 @@ def test_documents_a_pattern_cannot_read_become_findings(tmp_path):
         </pattern>
         """)
     letter = edition / "letters" / "letter.xml"
-    targets = ["broken.xml", "../.private/persons.xml", "../../outside.xml", "http://127.0.0.1:9/persons.xml"]
+    targets = ["broken.xml", "../.private/persons.xml", "../../outside.xml", "http://127.0.0.1:9/persons.xml", "persons%00.xml"]
     letter.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>\n'
                       + "\n".join(f'<ref target="{target}"/>' for target in targets) + "\n</p></body></text></TEI>", encoding="utf-8")
     found = sorted((f.line, f.column, f.message) for f in schematron.load_schematron(rules).validate(xmlsafe.load(letter)))
@@ -533,5 +533,41 @@ def test_documents_a_pattern_cannot_read_become_findings(tmp_path):
         (3, 6, f"pattern 'elsewhere' cannot check '../.private/persons.xml': {far}"),
         (4, 6, f"pattern 'elsewhere' cannot check '../../outside.xml': {far}"),
         (5, 6, "pattern 'elsewhere' cannot check 'http://127.0.0.1:9/persons.xml': only local files are read, not web addresses"),
+        (6, 6, "pattern 'elsewhere' cannot check 'persons%00.xml': it cannot be a file name (it holds a NUL character)"),
     ]
+
+
+def test_an_include_of_a_name_with_a_nul_character_is_a_schema_error(tmp_path):
+    path = write_schema(tmp_path, '<include href="rules%00.sch"/>\n')
+    with pytest.raises(SchemaError, match=rf"^{path}:3:1: error: \[schematron\] sch:include @href 'rules%00.sch' cannot be a file name "
+                                          r"\(it holds a NUL character\)$"):
+        schematron.load_schematron(path)
+
+
+@pytest.mark.parametrize("prefix, uri, problem", [
+    ("1bad", "urn:x", "a prefix must be an XML name without a colon"),
+    ("e", "", "a prefix needs a namespace URI"),
+    ("xmlns", "urn:x", "xmlns and its namespace are XML's own"),
+    ("xml", "urn:x", "the prefix xml and the XML namespace belong to each other only"),
+])
+def test_a_namespace_xml_does_not_allow_is_a_schema_error(tmp_path, prefix, uri, problem):
+    path = write_schema(tmp_path, f'<ns prefix="{prefix}" uri="{uri}"/>\n<pattern><rule context="*"><report test="true()">x</report></rule></pattern>\n')
+    with pytest.raises(SchemaError, match=rf"^{path}:3:1: error: \[schematron\] sch:ns cannot bind '{prefix}' to '{uri}': {problem}$"):
+        schematron.load_schematron(path)
+
+
+def test_abstract_rules_extending_each_other_in_a_cycle_are_a_schema_error(tmp_path):
+    path = write_schema(tmp_path, """\
+        <pattern id="a--b-">
+          <rule abstract="true" id="named"><extends rule="dated"/><assert test="@ref">no ref</assert></rule>
+          <rule abstract="true" id="dated"><extends rule="named"/></rule>
+          <rule context="tei:persName"><extends rule="named"/></rule>
+        </pattern>
+        """)
+    with pytest.raises(SchemaError, match=rf"^{path}:5:36: error: \[schematron\] abstract rules extend each other in a cycle: "
+                                          r"'named' -> 'dated' -> 'named'$"):
+        schematron.load_schematron(path)
+    acyclic = path.read_text(encoding="utf-8").replace('<extends rule="named"/></rule>\n  <rule context', '</rule>\n  <rule context')
+    path.write_text(acyclic, encoding="utf-8")
+    assert {f.message for f in findings_of(schematron.load_schematron(path), "letter-bad.xml")} == {"no ref [a--b-]"}
 

@@ -571,3 +571,25 @@ def test_abstract_rules_extending_each_other_in_a_cycle_are_a_schema_error(tmp_p
     path.write_text(acyclic, encoding="utf-8")
     assert {f.message for f in findings_of(schematron.load_schematron(path), "letter-bad.xml")} == {"no ref [a--b-]"}
 
+
+def test_a_schema_may_bind_the_prefix_xs_to_another_namespace_and_check_other_documents(tmp_path):
+    registers = (FIXTURES / "registers.sch").read_text(encoding="utf-8")
+    rebound = tmp_path / "registers.sch"
+    rebound.write_text(registers.replace('<ns prefix="tei"', '<ns prefix="xs" uri="urn:not-xml-schema"/><ns prefix="tei"'), encoding="utf-8")
+    schema = schematron.load_schematron(rebound)
+    found = {(Path(f.file).name, f.line) for f in schema.validate(xmlsafe.load(FIXTURES / "letter-with-register.xml"))}
+    assert found == {("letter-register.xml", 5), ("letter-register.xml", 6), ("letter-with-register.xml", 15)}
+
+
+def test_a_schema_that_stops_with_xsl_message_says_why(tmp_path):
+    path = write_schema(tmp_path, """\
+        <ns prefix="f" uri="urn:f"/>
+        <xsl:function xmlns:xsl="http://www.w3.org/1999/XSL/Transform" name="f:stop">
+          <xsl:message terminate="yes">The register is missing: <xsl:value-of select="1 + 1"/> letters cannot be checked</xsl:message>
+        </xsl:function>
+        <pattern><rule context="tei:TEI"><assert test="f:stop()">x</assert></rule></pattern>
+        """, binding="xslt3")
+    schema = schematron.load_schematron(path)
+    with pytest.raises(SchemaError, match=rf"^{path}:5:3: error: \[schematron\] in the xsl:message in xsl:function 'f:stop': "
+                                          r"the schema's xsl:message stopped the run: The register is missing: 2 letters cannot be checked$"):
+        list(schema.validate(xmlsafe.load(FIXTURES / "letter-good.xml")))

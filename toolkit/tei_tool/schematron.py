@@ -42,6 +42,7 @@ from .transform import saxon_detail, saxon_opening_no_uri as saxon, saxon_stderr
 
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 REPORT_NS = "urn:x-tei-tool:schematron-report"
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
 XMLNS_NS = "http://www.w3.org/2000/xmlns/"
 S = "{%s}" % SCH_NS
 X = "{%s}" % XSL_NS
@@ -140,6 +141,7 @@ def _compile(xslt_text: str):
     if key not in _compiled_stylesheets:
         compiler = saxon().new_xslt30_processor()
         _compiled_stylesheets[key] = compiler.compile_stylesheet(stylesheet_text=xslt_text)
+        _compiled_stylesheets[key].set_save_xsl_message(True)  # the text of one that stops a run goes into the error
     return _compiled_stylesheets[key]
 
 
@@ -181,6 +183,7 @@ class Schematron:
         itself, or (given the checked document's node and a pattern's number) over ``document``
         as one of the documents that pattern names."""
         node = report = failure = None
+        executable.clear_xsl_messages()
         with saxon_stderr() as stderr:
             try:
                 node = _for_saxon(document)
@@ -198,7 +201,9 @@ class Schematron:
                               f"{saxon_detail(failure, stderr[0])}")
         if failure is not None:
             fallback = f"{self.name}:0:0: error: [schematron] a rule failed while checking {document.display_name}"
-            raise SchemaError(_explain(stderr[0] or str(failure), self.xslt_text, self.sources, fallback)) from None
+            messages = list(executable.get_xsl_messages() or [])
+            stopped_by = messages[-1].string_value if messages and "terminated by xsl:message" in stderr[0] else None
+            raise SchemaError(_explain(stderr[0] or str(failure), self.xslt_text, self.sources, fallback, stopped_by)) from None
         return (node if checked is None else checked), etree.fromstring(report.encode("utf-8"))
 
     def _findings(self, report: etree._Element, document: xmlsafe.Document) -> Iterator[Finding]:
@@ -347,8 +352,9 @@ def _expands_text(element: etree._Element) -> bool:
     return False
 
 
-def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallback: str) -> str:
-    """Saxon's first error, located at the Schematron element whose expression caused it.
+def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallback: str, stopped_by: str | None = None) -> str:
+    """Saxon's first error, located at the Schematron element whose expression caused it; or, for
+    an ``xsl:message terminate="yes"``, the text ``stopped_by`` of that message.
 
     Saxon names a line of the generated stylesheet; the nearest instruction
     at or above it carries the index of its source element.
@@ -357,6 +363,8 @@ def _explain(saxon_message: str, xslt_text: str, sources: list[_Source], fallbac
     # The error's own lines follow Saxon's "Error at …" line, up to where it says where it was called.
     explained = list(itertools.takewhile(lambda line: not line.startswith(("In ", "invoked by ", "at ")), lines[1:]))
     detail = " ".join(" ".join(explained).split()) or (lines[0] if lines else "unknown error")
+    if stopped_by is not None:
+        detail = f"the schema's xsl:message stopped the run: {' '.join(stopped_by.split())}"
     expression = re.search(r"Error in \{(.*?)\} ", saxon_message, re.S)
     if expression:
         detail = f"{detail} (in {' '.join(expression.group(1).split())!r})"
@@ -520,7 +528,7 @@ class _Compiler:
     # -- the stylesheet ---------------------------------------------------
 
     def stylesheet(self, phase: str | None) -> str:
-        nsmap = {"xsl": XSL_NS, OWN_PREFIX: REPORT_NS, "xs": "http://www.w3.org/2001/XMLSchema"}
+        nsmap = {"xsl": XSL_NS, OWN_PREFIX: REPORT_NS, "xs": XSD_NS}  # xs for the schema's convenience: it may rebind it
         for ns in self._all("ns"):
             prefix, uri = ns.get("prefix"), ns.get("uri")
             if not prefix or uri is None:
@@ -631,7 +639,7 @@ class _Compiler:
         """What the runs over documents that patterns' ``@documents`` name need: the parameters of the
         second run, and templates reporting each name given (and, for a node, where it is)."""
         etree.SubElement(sheet, X + "param", name=SUBORDINATE, select="()", **{"as": "document-node()?"})
-        etree.SubElement(sheet, X + "param", name=SUBORDINATE_PATTERN, select="-1", **{"as": "xs:integer"})
+        etree.SubElement(sheet, X + "param", name=SUBORDINATE_PATTERN, select="-1", **{"as": f"Q{{{XSD_NS}}}integer"})
         etree.SubElement(sheet, X + "variable", name=f"{OWN_PREFIX}:checked", select=".")
         etree.SubElement(sheet, X + "mode", name=NAMED_DOCUMENT, **{"on-no-match": "fail"})
         for match, priority in ((".[. instance of node()]", "1"), (".", "0")):  # a node naming it, or a plain string

@@ -31,6 +31,7 @@ REGISTER_OF = {"person": "persons.html", "personGrp": "persons.html", "place": "
 #: The register page of each kind of the entity index.
 ENTITY_REGISTERS = {"persons": "persons.html", "places": "places.html", "orgs": "organisations.html"}
 MENTION_POINTERS = HERE / "fixtures" / "mention-pointers.xml"
+MENTION_SOURCES = HERE / "fixtures" / "mention-sources.xml"
 #: Shared corpus files whose registers are compared with the entity index: letters naming people and places in
 #: commentary notes and register lists of their own, and correspDesc examples naming them in the header only.
 MENTION_CORPUS = ["schnitzler-briefe/data__editions__L00283.xml", "schnitzler-briefe/data__editions__L02254.xml",
@@ -93,7 +94,7 @@ def test_every_entity_mention_links_to_an_existing_register_entry(site):
 
 def mention_sources() -> list:
     """The editions whose registers are compared with the entity index; shared corpus files are skipped without it."""
-    return [pytest.param(path, id=path.name) for path in (FIXTURE, FLAGSHIP, MENTION_POINTERS)] + [
+    return [pytest.param(path, id=path.name) for path in (FIXTURE, FLAGSHIP, MENTION_POINTERS, MENTION_SOURCES)] + [
         pytest.param(CORPUS / name, id=name) for name in MENTION_CORPUS]
 
 
@@ -118,6 +119,9 @@ def test_registers_list_the_mentions_the_entity_index_counts(source):
     assert {key: found for key, found in listed.items() if found or key in counted} == counted
     if source == MENTION_POINTERS:
         assert len(listed[("persons", "kirov")]) == 6 and len(listed[("persons", "stalin")]) == 3
+    if source == MENTION_SOURCES:
+        assert {key: len(found) for key, found in listed.items()} == {
+            ("persons", "kirov"): 3, ("persons", "nikolayev"): 2, ("persons", "stalin"): 1, ("places", "leningrad"): 1}
 
 
 def test_names_in_every_register_list_of_the_entity_index_are_no_occurrence(tmp_path):
@@ -940,6 +944,18 @@ def test_local_images_travel_with_the_site_and_nothing_that_could_run(tmp_path):
                       "@url names 'missing.png'"]
 
 
+def run_probe(probe_stylesheet: str, source: Path, tmp_path: Path):
+    """What a probe stylesheet importing common.xsl (its {common}) writes as JSON for `source`, which its global
+    variables read as the editions' do."""
+    probe = tmp_path / "probe.xsl"
+    probe.write_text(probe_stylesheet.format(common=(resources.xslt_dir() / "common.xsl").as_uri()), encoding="utf-8")
+    processor = transform.saxon()
+    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(probe))
+    document = processor.parse_xml(xml_file_name=str(source))
+    stylesheet.set_global_context_item(xdm_item=document)
+    return json.loads(stylesheet.apply_templates_returning_string(xdm_value=document))
+
+
 MENTION_KIND_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map" xmlns:tt="https://tei-tool.org/ns/1.0">
   <xsl:import href="{common}"/>
@@ -970,14 +986,34 @@ def test_the_stylesheets_file_mentions_by_the_rule_of_the_entity_index(tmp_path)
     source.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>{elements}</p></body><back>'
                       '<listPlace><place xml:id="ural"><placeName>Ural</placeName></place></listPlace></back></text></TEI>',
                       encoding="utf-8")
-    probe = tmp_path / "probe.xsl"
-    probe.write_text(MENTION_KIND_PROBE.format(common=(resources.xslt_dir() / "common.xsl").as_uri()), encoding="utf-8")
-    processor = transform.saxon()
-    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(probe))
-    found = json.loads(stylesheet.apply_templates_returning_string(xdm_value=processor.parse_xml(xml_file_name=str(source))))
+    found = run_probe(MENTION_KIND_PROBE, source, tmp_path)
     assert found["mentions"] == [STYLESHEET_KIND.get(kind, "") for _, kind in probes]
     assert found["naming"] == {name: STYLESHEET_KIND[kind] for name, kind in NAMING_KINDS.items()}
     assert found["rs-type"] == {rs_type.lower(): STYLESHEET_KIND[kind] for rs_type, kind in RS_TYPE_KINDS.items()}
+
+
+MENTIONED_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:tt="https://tei-tool.org/ns/1.0">
+  <xsl:import href="{common}"/>
+  <xsl:output method="json"/>
+  <xsl:mode use-accumulators="#all"/>
+  <xsl:template match="/">
+    <xsl:sequence select="array {{ //* ! tt:mentioned(.) ! array {{ ?kind, (?id, ?key)[1] }} }}"/>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+@pytest.mark.parametrize("source", [MENTION_POINTERS, MENTION_SOURCES], ids=lambda path: path.name)
+def test_every_mention_the_stylesheets_find_is_one_the_entity_index_counts(source, tmp_path):
+    """tt:mentioned finds the mentions `tei-tool entities` counts, of every kind and entity: also works (a
+    quotation's @source, which names a work even when no entry has its id) and entities no entry stands for."""
+    found = run_probe(MENTIONED_PROBE, source, tmp_path)
+    index = build_index([source])
+    counted = [[STYLESHEET_KIND[kind], entity.id or f"{STYLESHEET_KIND[kind]} name {entity.name}"]
+               for kind in STYLESHEET_KIND for entity in index.of_kind(kind) for _ in entity.mentions]
+    assert sorted(found) == sorted(counted)
+    if source == MENTION_SOURCES:
+        assert [mention for mention in found if mention[0] == "bibl"] == [["bibl", "pravda"], ["bibl", "izvestia"], ["bibl", "lost-pamphlet"]]
 
 
 def test_unresolved_mentions_are_classed_by_what_they_name(tmp_path):
@@ -1075,11 +1111,7 @@ def test_xml_lang_values_become_language_tags(tmp_path):
              "x-klingon": "x-klingon", "es-419": "es-419", "Latin": "-", "wibble": "-", "de_AT": "-", "": "-", "e": "-"}
     source = tmp_path / "codes.xml"
     source.write_text("<codes>" + "".join(f"<code>{code}</code>" for code in codes) + "</codes>", encoding="utf-8")
-    probe = tmp_path / "probe.xsl"
-    probe.write_text(LANGUAGE_TAG_PROBE.format(common=(resources.xslt_dir() / "common.xsl").as_uri()), encoding="utf-8")
-    processor = transform.saxon()
-    stylesheet = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(probe))
-    found = json.loads(stylesheet.apply_templates_returning_string(xdm_value=processor.parse_xml(xml_file_name=str(source))))
+    found = run_probe(LANGUAGE_TAG_PROBE, source, tmp_path)
     assert dict(zip(codes, found)) == codes
 
     book = tmp_path / "book.xml"

@@ -1091,6 +1091,24 @@ def test_the_about_page_marks_the_header_in_its_own_language():
     assert language_of(pages["index.html"].xpath("//article")[0]) == "la"
 
 
+def test_the_about_page_marks_responsibilities_and_revisions_in_their_own_language(tmp_path):
+    """WCAG 3.1.2: in a Latin text with a German header, what a respStmt says someone did and each change of the
+    revision history are read in German, or in the language marked on them, not in the page's English."""
+    source = tmp_path / "mostellaria.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="la"><teiHeader xml:lang="de"><fileDesc><titleStmt>
+<title xml:lang="la">Mostellaria</title><respStmt><resp>herausgegeben von</resp><name>Anna Beispiel</name></respStmt>
+<respStmt><resp xml:lang="en">encoded by</resp><name>Ben Example</name></respStmt></titleStmt>
+<publicationStmt><p>Hier veröffentlicht.</p></publicationStmt><sourceDesc><p>Ein gedrucktes Buch.</p></sourceDesc></fileDesc>
+<revisionDesc><change when="2020-01-01">In TEI umgewandelt.</change><change xml:lang="en" when="2021-05-01">Corrected.</change>
+<listChange><change when="2022-03-01">Neu durchgesehen.</change></listChange></revisionDesc>
+</teiHeader><text><body><p>Exi e culina, sis, foras.</p></body></text></TEI>""", encoding="utf-8")
+    about = parse_site(html.render_pages(xmlsafe.load(source)))["about.html"]
+    assert [(" ".join(term.text_content().split()), language_of(term)) for term in about.xpath("//section[@id = 'responsibility']//dt")] == [
+        ("Title", "en"), ("herausgegeben von", "de"), ("encoded by", "en")]
+    assert [(" ".join(change.text_content().split()), language_of(change)) for change in about.xpath("//ol[@class = 'revisions']/li")] == [
+        ("2020-01-01: In TEI umgewandelt.", "de"), ("2021-05-01: Corrected.", "en"), ("2022-03-01: Neu durchgesehen.", "de")]
+
+
 LANGUAGE_TAG_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:tt="https://tei-tool.org/ns/1.0">
   <xsl:import href="{common}"/>

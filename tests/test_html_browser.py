@@ -236,3 +236,24 @@ def test_names_inside_a_link_reach_the_keyboard_through_its_card(browser, tmp_pa
     assert popover.locator(".card-name").all_inner_texts() == ["Isaak Rubin"], "the inner name alone on hover"
     assert problems == []
     context.close()
+
+
+def test_a_link_naming_an_entity_twice_shows_its_card_once(browser, tmp_path):
+    """A link around two names of one person (and one of another) shows that person's card once, in the order
+    the names come: focus on the link, not one card per name."""
+    source = tmp_path / "twice.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<text><body><p>See <ref target="https://example.org/rubin"><persName ref="#r">Rubin</persName>, <persName ref="#s">his sister</persName>
+and <persName ref="#r">Isaak Illich</persName> again</ref>.</p></body>
+<back><listPerson><person xml:id="r"><persName>Isaak Rubin</persName></person>
+<person xml:id="s"><persName>Rubin's sister</persName></person></listPerson></back></text></TEI>""", encoding="utf-8")
+    html.build_site(source, tmp_path / "site")
+    context, page, problems = open_page(browser, (tmp_path / "site" / "index.html").as_uri())
+    link = page.locator("article a.tei-ref")
+    assert link.locator("[data-card]").count() == 3
+    link.focus()
+    popover = page.locator("#entity-popover")
+    assert popover.is_visible() and popover.locator(".card-name").all_inner_texts() == ["Isaak Rubin", "Rubin's sister"]
+    assert problems == []
+    context.close()

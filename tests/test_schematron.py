@@ -593,3 +593,27 @@ def test_a_schema_that_stops_with_xsl_message_says_why(tmp_path):
     with pytest.raises(SchemaError, match=rf"^{path}:5:3: error: \[schematron\] in the xsl:message in xsl:function 'f:stop': "
                                           r"the schema's xsl:message stopped the run: The register is missing: 2 letters cannot be checked$"):
         list(schema.validate(xmlsafe.load(FIXTURES / "letter-good.xml")))
+
+
+def test_xslt_in_a_schema_keeps_the_namespaces_declared_where_it_is_written(tmp_path):
+    # Each prefix declared here names a namespace that the generated stylesheet binds under another prefix (xs, f).
+    path = write_schema(tmp_path, """\
+        <ns prefix="f" uri="urn:f"/>
+        <xsl:function xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+                      xmlns:mine="urn:f" name="mine:double" as="xsd:integer">
+          <xsl:param name="n" as="xsd:integer"/>
+          <xsl:sequence xmlns:again="urn:f" select="again:add($n, $n)"/>
+        </xsl:function>
+        <xsl:function xmlns:xsl="http://www.w3.org/1999/XSL/Transform" name="f:add">
+          <xsl:param name="a"/>
+          <xsl:param name="b"/>
+          <xsl:sequence select="$a + $b"/>
+        </xsl:function>
+        <pattern id="arithmetic">
+          <rule context="tei:TEI">
+            <let name="four" xmlns:ours="urn:f"><xsl:sequence xmlns:xsl="http://www.w3.org/1999/XSL/Transform" select="ours:double(2)"/></let>
+            <report test="f:double(3) = 6 and $four = 4">the functions ran</report>
+          </rule>
+        </pattern>
+        """, binding="xslt3")
+    assert [f.message for f in findings_of(schematron.load_schematron(path), "letter-good.xml")] == ["the functions ran [arithmetic]"]

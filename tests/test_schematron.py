@@ -617,3 +617,22 @@ def test_xslt_in_a_schema_keeps_the_namespaces_declared_where_it_is_written(tmp_
         </pattern>
         """, binding="xslt3")
     assert [f.message for f in findings_of(schematron.load_schematron(path), "letter-good.xml")] == ["the functions ran [arithmetic]"]
+
+
+def test_patterns_without_documents_run_once_on_the_document_checked_beside_one_with_documents(tmp_path):
+    path = write_schema(tmp_path, f"""\
+        <include href="{(FIXTURES / 'registers.sch').as_uri()}"/>
+        <pattern id="names">
+          <rule context="tei:persName | tei:title"><report test="true()"><name/> "<value-of select="."/>"</report></rule>
+        </pattern>
+        """, binding="xslt3")
+    found = [(Path(f.file).name, f.line, f.column, f.message) for f in findings_of(schematron.load_schematron(path), "letter-with-register.xml")]
+    assert sorted(found) == [
+        ("letter-register.xml", 5, 3, "The register gives no birth for chekhov. [registers/person-born]"),
+        ("letter-register.xml", 6, 3, "The letter does not mention bunin. [registers/person-mentioned]"),
+        ("letter-with-register.xml", 6, 18, 'title "Letter with an external register" [names]'),
+        ("letter-with-register.xml", 13, 10, 'persName "Tolstoy" [names]'),
+        ("letter-with-register.xml", 14, 9, 'persName "Chekhov" [names]'),
+        ("letter-with-register.xml", 15, 9, 'persName "Gorky" [names]'),
+        ("letter-with-register.xml", 15, 19, "pattern 'registers' cannot check 'missing-register.xml#gorky': no such file"),
+    ]

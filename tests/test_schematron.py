@@ -30,10 +30,12 @@ def findings_of(schema: schematron.Schematron, name: str) -> list:
     return list(schema.validate(xmlsafe.load(FIXTURES / name)))
 
 
-def write_schema(tmp_path: Path, body: str, binding: str = "xslt2") -> Path:
+def write_schema(tmp_path: Path, body: str, binding: str | None = "xslt2") -> Path:
+    """A schema of ``body`` in rules.sch, with the queryBinding ``binding`` (None: none, the default)."""
     path = tmp_path / "rules.sch"
+    query_binding = "" if binding is None else f' queryBinding="{binding}"'
     path.write_text(
-        f'<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="{binding}">\n'
+        f'<schema xmlns="http://purl.oclc.org/dsdl/schematron"{query_binding}>\n'
         f'  <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>\n{textwrap.dedent(body)}</schema>\n',
         encoding="utf-8",
     )
@@ -636,3 +638,49 @@ def test_patterns_without_documents_run_once_on_the_document_checked_beside_one_
         ("letter-with-register.xml", 15, 9, 'persName "Gorky" [names]'),
         ("letter-with-register.xml", 15, 19, "pattern 'registers' cannot check 'missing-register.xml#gorky': no such file"),
     ]
+
+
+def test_an_include_fragment_may_name_an_element_by_its_xml_id(tmp_path):
+    (tmp_path / "library.sch").write_text(textwrap.dedent("""\
+        <schema xmlns="http://purl.oclc.org/dsdl/schematron">
+          <pattern xml:id="heads-by-xml-id"><rule context="tei:head"><report test="true()">a head</report></rule></pattern>
+          <pattern id="heads-by-id"><rule context="tei:head"><report test="true()">another head</report></rule></pattern>
+        </schema>
+        """), encoding="utf-8")
+    path = write_schema(tmp_path, '<include href="library.sch#heads-by-xml-id"/>\n')
+    assert [(f.line, f.column, f.message) for f in findings_of(schematron.load_schematron(path), "letter-bad.xml")] == [(17, 7, "a head")]
+
+
+def test_a_phase_let_serves_the_patterns_of_that_phase(tmp_path):
+    path = write_schema(tmp_path, """\
+        <phase id="strict"><let name="most" value="0"/><active pattern="highlights"/></phase>
+        <phase id="lenient"><let name="most" value="5"/><active pattern="highlights"/></phase>
+        <pattern id="highlights">
+          <rule context="tei:p"><assert test="count(tei:hi) le $most">more than <value-of select="$most"/> highlights</assert></rule>
+        </pattern>
+        """)
+    strict = findings_of(schematron.load_schematron(path, phase="strict"), "letter-bad.xml")
+    assert [(f.line, f.column, f.message) for f in strict] == [(20, 7, "more than 0 highlights [highlights]")]
+    assert findings_of(schematron.load_schematron(path, phase="lenient"), "letter-bad.xml") == []
+
+
+KEYED_REFERENCES = """\
+    <xsl:key xmlns:xsl="http://www.w3.org/1999/XSL/Transform" name="person" match="tei:person" use="@xml:id"/>
+    <pattern id="references">
+      <rule context="tei:persName[starts-with(@ref, '#')]">
+        <assert test="key('person', substring(@ref, 2))">no person <value-of select="@ref"/></assert>
+      </rule>
+    </pattern>
+    """
+
+
+@pytest.mark.parametrize("binding", [None, "xslt", "xslt2"])
+def test_keys_work_under_every_xslt_query_binding_the_default_too(tmp_path, binding):
+    keyed = schematron.load_schematron(write_schema(tmp_path, KEYED_REFERENCES, binding))
+    assert [(f.line, f.column, f.message) for f in findings_of(keyed, "letter-bad.xml")] == [(19, 71, "no person #gorky [references]")]
+
+
+def test_keys_need_an_xslt_query_binding(tmp_path):
+    with pytest.raises(SchemaError, match=r':3:1: error: \[schematron\] xsl:key needs queryBinding="xslt" or "xslt2" or "xslt3" '
+                                          r"\(this schema's is 'xpath2'\)"):
+        schematron.load_schematron(write_schema(tmp_path, KEYED_REFERENCES, "xpath2"))

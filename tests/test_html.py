@@ -1174,6 +1174,14 @@ def test_lists_of_persons_in_the_text_are_lists():
         "Schwarzkopf, Gustav", "Schwarzkopf, Max", "Schwarzkopf, Rudolf"]
 
 
+def test_label_cells_head_their_column_in_a_label_row_and_else_their_row(tmp_path):
+    """WCAG 1.3.1: a screen reader reads a data cell with the headers of its column and of its row."""
+    index = tiny_site(tmp_path, '<table><row role="label"><cell>Name</cell><cell>Sentence</cell></row>'
+                                '<row><cell role="label">Zinoviev</cell><cell>death</cell></row></table>')["index.html"]
+    assert [(cell.tag, cell.get("scope"), cell.text_content()) for cell in index.xpath("//table//th | //table//td")] == [
+        ("th", "col", "Name"), ("th", "col", "Sentence"), ("th", "row", "Zinoviev"), ("td", None, "death")]
+
+
 def test_comments_and_processing_instructions_in_a_list_make_no_items(tmp_path):
     index = tiny_site(tmp_path, "<list><item>one</item><!-- checked --><?editor x?><item>two</item>loose words</list>")["index.html"]
     [listing] = [ul for ul in index.iter("{*}ul") if "tei-list" in (ul.get("class") or "").split()]

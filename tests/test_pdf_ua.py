@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from tei_tool import pdf, xmlsafe
+from tei_tool import pdf, pdf_tags, xmlsafe
 from tei_tool.transform import transform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,3 +192,51 @@ def test_a_passage_in_another_language_carries_it(foreign):
     assert foreign.language == "en"
     languages = [(str(element["/Lang"]), foreign.text(element)) for element in foreign.elements() if "/Lang" in element]
     assert languages == [("ru", "карцер")]
+
+
+LISTS_AND_TABLES = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en"><teiHeader><fileDesc><titleStmt><title>Sentences</title>
+</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body>
+<p>The accused:</p><list rend="numbered"><item>Zinoviev</item><item>Kamenev</item><item>Smirnov</item></list>
+<table><head>Sentences</head><row role="label"><cell>Name</cell><cell cols="2">Sentence</cell></row>
+<row><cell role="label">Zinoviev</cell><cell>death</cell><cell rows="2">August 1936</cell></row>
+<row><cell role="label">Kamenev</cell><cell>death</cell></row></table></body></text></TEI>"""
+
+
+@pytest.fixture(scope="module")
+def lists_and_tables(tmp_path_factory) -> TaggedPdf:
+    folder = tmp_path_factory.mktemp("ua")
+    (folder / "sentences.xml").write_text(LISTS_AND_TABLES, encoding="utf-8")
+    return TaggedPdf(pdf.render_pdf(folder / "sentences.xml", folder / "sentences.pdf", variant="pdf/ua-1"))
+
+
+def test_a_numbered_list_item_is_its_label_then_its_body(lists_and_tables):
+    """PDF/UA-1 §7.6 (ISO 32000-1 14.8.4.3.3): an LI holds an Lbl, the number, before its LBody."""
+    (numbered,) = [element for element in lists_and_tables.elements() if element["/S"] == "/L"]
+    assert [[(kid["/S"], lists_and_tables.text(kid)) for kid in lists_and_tables.child_elements(item)]
+            for item in lists_and_tables.child_elements(numbered)] == [
+        [("/Lbl", "1."), ("/LBody", "Zinoviev")], [("/Lbl", "2."), ("/LBody", "Kamenev")], [("/Lbl", "3."), ("/LBody", "Smirnov")]]
+
+
+def test_table_header_cells_head_their_column_or_row_and_cells_keep_their_spans(lists_and_tables):
+    """PDF/UA-1 §7.5: a label row's cells head their columns, a label cell in another row heads its row; a
+    cell over two columns or rows says so (TEI @cols, @rows)."""
+    cells = [element for element in lists_and_tables.elements() if element["/S"] in ("/TH", "/TD")]
+    assert [(cell["/S"], lists_and_tables.text(cell), {key: value for key, value in cell["/A"].items() if key != "/O"})
+            for cell in cells] == [
+        ("/TH", "Name", {"/Scope": "/Column"}), ("/TH", "Sentence", {"/Scope": "/Column", "/ColSpan": 2}),
+        ("/TH", "Zinoviev", {"/Scope": "/Row"}), ("/TD", "death", {}), ("/TD", "August 1936", {"/RowSpan": 2}),
+        ("/TH", "Kamenev", {"/Scope": "/Row"}), ("/TD", "death", {})]
+    assert {str(cell["/A"]["/O"]) for cell in cells} == {"/Table"}
+
+
+def test_an_image_is_a_figure_with_its_description(tmp_path):
+    """PDF/UA-1 §7.3: an image of the print HTML is a Figure whose /Alt is its description (its alt text)."""
+    (tmp_path / "seal.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+                                       '<circle cx="20" cy="20" r="18" fill="#800"/></svg>', encoding="utf-8")
+    book = pdf.lay_out('<html lang="en"><head><title>Seal</title></head><body><main>'
+                       '<p>The seal of the NKVD:</p><img src="seal.svg" alt="A red round seal"/></main></body></html>',
+                       base_url=tmp_path.as_uri() + "/", variant="pdf/ua-1")
+    with pdf_tags.logical_structure(book):
+        (tmp_path / "seal.pdf").write_bytes(book.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True))
+    tagged = TaggedPdf(tmp_path / "seal.pdf")
+    assert [str(element["/Alt"]) for element in tagged.elements() if element["/S"] == "/Figure"] == ["A red round seal"]

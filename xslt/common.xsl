@@ -742,9 +742,13 @@
     </tr>
   </xsl:template>
 
+  <!-- A label cell is a header: of its column in a label row, else of its row (a PDF tags it so too). -->
   <xsl:template match="tei:cell" mode="tt:body" as="element()">
     <xsl:element name="{if (@role = 'label' or ../@role = 'label') then 'th' else 'td'}">
       <xsl:call-template name="tt:attributes"/>
+      <xsl:if test="@role = 'label' or ../@role = 'label'">
+        <xsl:attribute name="scope" select="if (../@role = 'label') then 'col' else 'row'"/>
+      </xsl:if>
       <xsl:if test="@cols[. castable as xs:positiveInteger]">
         <xsl:attribute name="colspan" select="xs:integer(@cols)"/>
       </xsl:if>

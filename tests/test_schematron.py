@@ -684,3 +684,16 @@ def test_keys_need_an_xslt_query_binding(tmp_path):
     with pytest.raises(SchemaError, match=r':3:1: error: \[schematron\] xsl:key needs queryBinding="xslt" or "xslt2" or "xslt3" '
                                           r"\(this schema's is 'xpath2'\)"):
         schematron.load_schematron(write_schema(tmp_path, KEYED_REFERENCES, "xpath2"))
+
+
+def test_a_let_without_value_takes_its_text_as_its_value(tmp_path):
+    schema = write_schema(tmp_path, """
+        <let name="expected">Fixture</let>
+        <pattern id="titles"><rule context="tei:title">
+          <assert test=". = $expected">the title is <value-of select="."/>, not <value-of select="$expected"/></assert>
+        </rule></pattern>
+    """)
+    (tmp_path / "doc.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><title>Fixture</title><title>Other</title></TEI>',
+                                      encoding="utf-8")
+    findings = list(schematron.load_schematron(schema).validate(xmlsafe.load(tmp_path / "doc.xml")))
+    assert [f.message for f in findings] == ["the title is Other, not Fixture [titles]"]

@@ -323,6 +323,12 @@ def _copy_keeping_namespaces(original: etree._Element, parent: etree._Element) -
     names use, so ``xsd:string`` or ``my:f()`` would name an undeclared prefix (XPST0081).
     """
     twin = etree.SubElement(parent, original.tag, dict(original.attrib), nsmap=original.nsmap)
+    _copy_content_keeping_namespaces(original, twin)
+    return twin
+
+
+def _copy_content_keeping_namespaces(original: etree._Element, twin: etree._Element) -> None:
+    """The text and children of ``original`` copied into ``twin`` (see :func:`_copy_keeping_namespaces`)."""
     twin.text = original.text
     for child in original:
         if isinstance(child.tag, str):
@@ -330,7 +336,6 @@ def _copy_keeping_namespaces(original: etree._Element, parent: etree._Element) -
         else:  # a comment or processing instruction
             twin.append(copy.deepcopy(child))
         twin[-1].tail = child.tail
-    return twin
 
 
 def _namespace_problem(prefix: str, uri: str) -> str | None:
@@ -758,9 +763,8 @@ class _Compiler:
         variable = etree.SubElement(parent, X + "variable", name=let.get("name"))
         if let.get("value") is not None:
             variable.set("select", let.get("value"))
-        else:
-            for child in let:
-                _copy_keeping_namespaces(child, variable)
+        else:  # its content is its value: text, elements or both
+            _copy_content_keeping_namespaces(let, variable)
         return self._mark(variable, let, f"sch:let {let.get('name')!r}")
 
     def _rule_body(self, rule: etree._Element, extended: tuple[str, ...] = ()) -> list[etree._Element]:

@@ -186,6 +186,8 @@ class TreeBuilder:
     def _new_element(self, box, tag: str, parent: Element) -> Element:
         kind = STRUCTURE_TYPES.get(tag, "NonStruct")
         attributes = {"language": box.element.get("lang") or box.element.get(XML_LANG)}
+        if tag == "div" and "endnote" in (box.element.get("class") or "").split():
+            kind, attributes["ID"] = "Note", box.element.get("id")  # a note too long for the foot of its page
         if kind == "Figure":
             attributes["Alt"] = _alternative_text(box.element)
         if kind in ("TH", "TD"):

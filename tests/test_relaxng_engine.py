@@ -75,6 +75,12 @@ def test_missing_content_and_attributes(schema, tmp_path):
     ]
 
 
+def test_a_required_attribute_with_a_bad_value_is_not_also_missing(schema, tmp_path):
+    """As jing: the value is the one error; the attribute is there."""
+    found = findings(schema, tmp_path, '<doc><head xml:id="1x">T</head><p>a</p></doc>')
+    assert [f.message for f in found] == ["value of attribute `xml:id` on element `head` is invalid: '1x'"]
+
+
 def test_expected_names_are_written_as_in_a_document(schema, tmp_path):
     """Attributes with their prefix (`xml:id`, not `id`); text in words, not like an element `text`."""
     found = findings(schema, tmp_path, '<doc xmlns:my="urn:my"><head bogus="1" my:x="2" xml:id="h">T</head><p><bogus/>a</p></doc>')

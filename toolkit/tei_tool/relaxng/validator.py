@@ -232,12 +232,21 @@ class Validation:
             if after.kind == NOT_ALLOWED:
                 self._attribute_error(el, name, aqn, value, state)
                 clean = False
+                recovered = self._with_any_value(state, aqn)
+                if recovered.kind != NOT_ALLOWED:
+                    state = recovered
                 continue
             state = after
             id_type = id_types.get(aqn)
             if id_type:
                 ids.append((name, aqn, value, id_type))
         return state, tuple(ids), clean
+
+    def _with_any_value(self, state: Pattern, aqn) -> Pattern:
+        """Error recovery: the state after an attribute whose value was refused, taken as
+        present, so that it is not reported missing as well."""
+        leaves = self.d.attribute_leaves(state, aqn)
+        return self.d.attribute_by_signature(state, aqn, leaves) if leaves else self.d.b.not_allowed
 
     def _incomplete(self, el, content: Pattern) -> None:
         expected, _ = _expected_content(content)

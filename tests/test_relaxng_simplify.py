@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from lxml import etree
 
 from tei_tool import xmlsafe
 from tei_tool.errors import SchemaError, XMLInputError
-from tei_tool.relaxng import document_names, embedded_schematron, load_simplified, prune, simplify
+from tei_tool.relaxng import compile_schema, document_names, embedded_schematron, load_simplified, prune, simplify
 
 RNG = "http://relaxng.org/ns/structure/1.0"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -127,6 +130,41 @@ def test_bad_schemas_raise_schema_error_with_location(tmp_path, body, message):
     with pytest.raises(SchemaError, match=message) as info:
         simplify(path)
     assert str(info.value).startswith(f"{path}:2:")
+
+
+@contextlib.contextmanager
+def writer_unblocking(pipe: Path):
+    """Should ``pipe`` be opened for reading, a writer comes after a while, so a failing test does not hang."""
+    timer = threading.Timer(10, lambda: pipe.write_bytes(b"<opened/>"))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+@pytest.mark.parametrize("body", ['<start><externalRef href="pipe.rng"/></start>',
+                                  '<include href="pipe.rng"/><start><element name="a"><empty/></element></start>'])
+def test_a_pipe_named_by_a_schema_is_refused_unread(tmp_path, monkeypatch, body):
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    pipe = tmp_path / "pipe.rng"
+    os.mkfifo(pipe)
+    path = write(tmp_path, "main.rng", f"{HEAD}>\n{body}</grammar>")
+    with writer_unblocking(pipe), pytest.raises(SchemaError) as info:
+        simplify(path)
+    assert str(info.value) == f"{path}:2:0: cannot read schema {pipe}: is not a regular file (a pipe or device), so it is not read"
+    with writer_unblocking(pipe), pytest.raises(SchemaError, match=f"^{pipe}:0:0: cannot read schema .*a pipe or device"):
+        compile_schema(pipe)
+
+
+def test_a_schema_declaring_entities_is_refused(tmp_path):
+    """Entities are never expanded: a schema relying on them would silently lose its content."""
+    lib = write(tmp_path, "lib.rng", f'<!DOCTYPE grammar [<!ENTITY e "<empty/>">]>\n{HEAD}><start><element name="a">&e;</element></start></grammar>')
+    path = write(tmp_path, "main.rng", f'{HEAD}>\n<start><externalRef href="lib.rng"/></start></grammar>')
+    with pytest.raises(SchemaError, match=f"^{lib}:2:1: entity reference &e; is not expanded"):
+        simplify(path)
 
 
 def test_cache_is_used_and_invalidated_by_included_files(tmp_path, monkeypatch):

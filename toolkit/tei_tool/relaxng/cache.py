@@ -24,7 +24,10 @@ def cache_dir() -> Path:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hash of a schema file (a pipe or device is refused, never read: it would block)."""
+    from .simplify import read_schema_file  # simplify needs lxml; a cache module stays light
+
+    return hashlib.sha256(read_schema_file(path)).hexdigest()
 
 
 def _combined(hashes: list[list[str]]) -> str:

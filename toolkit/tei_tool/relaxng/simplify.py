@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlparse
 from lxml import etree
 
 from .. import xmlsafe
-from ..errors import SchemaError
+from ..errors import InputNotFound, SchemaError
 from ..namespaces import RNG_NS, SCH_NS, XML_NS
 
 XSD_LIB = "http://www.w3.org/2001/XMLSchema-datatypes"
@@ -100,6 +100,20 @@ def _is_rng(el) -> bool:
 # Loading one file: 4.1–4.10, recursively for include and externalRef.
 # ---------------------------------------------------------------------------
 
+def read_schema_file(path: Path, el: etree._Element | None = None) -> bytes:
+    """The bytes of a schema file, or an error at ``el`` (the include naming it).
+
+    Pipes, devices and directories are refused unread: reading a pipe would block.
+    """
+    try:
+        return xmlsafe._read_regular_file(path, str(path))
+    except xmlsafe.XMLInputError as exc:
+        reason = exc.message
+    except InputNotFound:
+        reason = "no such file or directory"
+    raise _error(el, f"cannot read schema {path}: {reason}", file=None if el is not None else str(path))
+
+
 class _Loader:
     """Reads schema files and splices includes and external references in."""
 
@@ -112,14 +126,12 @@ class _Loader:
         key = str(path.resolve())
         if key in self._open:
             raise _error(el, f"recursive inclusion of {path}")
+        data = read_schema_file(path, el)
         try:
-            doc = etree.parse(str(path), xmlsafe.safe_parser(remove_comments=True, remove_pis=True))
-        except OSError as exc:
-            raise _error(el, f"cannot read schema {path}: {exc}", file=str(path)) from None
-        except etree.XMLSyntaxError as exc:
-            line, col = exc.position if exc.position else (0, 0)
-            message = re.sub(r",? line \d+, column \d+$", "", exc.msg)  # the position is said once, in front
-            raise SchemaError(f"{path}:{line}:{col}: {message}") from None
+            doc = xmlsafe.parse_bytes(data, str(path), base_url=str(path))
+        except xmlsafe.XMLInputError as exc:
+            raise SchemaError(f"{exc.file}:{exc.line}:{exc.column}: {exc.message}") from None
+        etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
         self.files.append(path.resolve())
         root = doc.getroot()
         root.set(_SOURCE, str(path))

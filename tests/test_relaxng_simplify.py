@@ -167,6 +167,27 @@ def test_a_schema_declaring_entities_is_refused(tmp_path):
         simplify(path)
 
 
+def test_a_chain_of_thousands_of_defines_is_simplified(tmp_path):
+    """Each define only refers to the next: valid RELAX NG however long, and it inlines to nothing deep."""
+    chain = "".join(f'<define name="d{i}"><optional><ref name="d{i + 1}"/></optional></define>' for i in range(3000))
+    path = write(tmp_path, "chain.rng", f'{HEAD}><start><element name="r"><ref name="d0"/></element></start>'
+                                        f'{chain}<define name="d3000"><text/></define></grammar>')
+    tree = simplify(path)
+    assert_simple_form(tree)
+    assert verdict(tree, "<r>text</r>") and not verdict(tree, "<r><r/></r>")
+
+
+def test_patterns_nested_too_deeply_are_a_schema_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
+    nested = "".join(f'<define name="d{i}"><interleave><element name="x{i}"><empty/></element><group>'
+                     f'<element name="y"><empty/></element><optional><ref name="d{i + 1}"/></optional></group>'
+                     f'</interleave></define>' for i in range(500))
+    path = write(tmp_path, "deep.rng", f'{HEAD}><start><element name="r"><ref name="d0"/></element></start>'
+                                       f'{nested}<define name="d500"><text/></define></grammar>')
+    with pytest.raises(SchemaError, match=f"^{path}:0:0: patterns are nested too deeply, once defines are inlined, to compile them$"):
+        compile_schema(path)
+
+
 def test_cache_is_used_and_invalidated_by_included_files(tmp_path, monkeypatch):
     monkeypatch.setenv("TEI_TOOL_CACHE_DIR", str(tmp_path / "cache"))
     lib = write(tmp_path, "lib.rng", f'{HEAD}><define name="x"><element name="x"><empty/></element></define></grammar>')

@@ -20,7 +20,7 @@ from .derivative import Deriver
 from .patterns import (
     Grammar, PatternLimitError, build_grammar, grammar_from_table, grammar_to_table,
 )
-from .simplify import document_names, prune, simplify, simplify_with_sources
+from .simplify import document_names, nesting_checked, prune, simplify, simplify_with_sources
 from .validator import Validation
 
 __all__ = [
@@ -76,7 +76,7 @@ class Schema:
             tree = tree.tree
         filename = filename or tree.docinfo.URL or "<document>"
         try:
-            with collector_paused():
+            with collector_paused(), nesting_checked(self.path, f"check {filename}"):
                 validation = Validation(self.grammar, self.deriver, filename, lambda: _source_of(tree), locate)
                 findings = validation.run(tree)
         except PatternLimitError as exc:
@@ -88,11 +88,12 @@ class Schema:
 
 
 def _build(path: Path, simplified: etree._ElementTree) -> Grammar:
-    restrictions.check(simplified, str(path))
-    try:
-        return build_grammar(simplified)
-    except DatatypeError as exc:
-        raise SchemaError(f"{path}:0:0: {exc}") from None
+    with nesting_checked(path):
+        restrictions.check(simplified, str(path))
+        try:
+            return build_grammar(simplified)
+        except DatatypeError as exc:
+            raise SchemaError(f"{path}:0:0: {exc}") from None
 
 
 def _load_grammar(path: Path) -> Grammar:

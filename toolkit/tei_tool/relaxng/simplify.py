@@ -15,6 +15,7 @@ every consumer and carry no extra meaning.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 import unicodedata
@@ -552,23 +553,26 @@ class _ElementDefines:
         self.names = names
         self.out: dict[str, etree._Element] = {}
         self._expanded: dict[str, etree._Element] = {}
-        self._expanding: list[str] = []
+        self._expanding: dict[str, None] = {}  # the defines being expanded, innermost last
         self._pending: list[etree._Element] = []
         self.element_define_of: dict[str, str] = {}
 
     def expand(self, pattern) -> etree._Element:
+        return _run_steps(self._expand(pattern))
+
+    def _expand(self, pattern):
         local = _local(pattern)
         if local == "ref":
-            return self._ref(pattern)
+            return (yield self._ref(pattern))
         if local == "element":
             return self._element(pattern, None)
         for index, child in enumerate(list(pattern)):
-            new = self.expand(child)
+            new = yield self._expand(child)
             if new is not child:
                 _put(pattern, index, child, new)
         return pattern
 
-    def _ref(self, ref) -> etree._Element:
+    def _ref(self, ref):
         name = ref.get("name")
         body = self.source[name]
         if _local(body) == "element":
@@ -579,9 +583,9 @@ class _ElementDefines:
         if name in self._expanding:
             raise _error(ref, f"reference to {name!r} loops without passing through an element")
         if name not in self._expanded:
-            self._expanding.append(name)
-            self._expanded[name] = self.expand(body)
-            self._expanding.pop()
+            self._expanding[name] = None
+            self._expanded[name] = yield self._expand(body)
+            del self._expanding[name]
         return copy.deepcopy(self._expanded[name])
 
     def _element(self, element, define_name: str | None) -> etree._Element:
@@ -608,6 +612,25 @@ class _ElementDefines:
         return start
 
 
+def _run_steps(steps):
+    """Run a generator that yields the generators of its sub-steps and is sent their results.
+
+    The nesting lives in a list, not on Python's call stack: a chain of
+    thousands of defines, each referring to the next, is a valid schema.
+    """
+    stack, result = [steps], None
+    while stack:
+        try:
+            inner = stack[-1].send(result)
+        except StopIteration as done:
+            stack.pop()
+            result = done.value
+        else:
+            stack.append(inner)
+            result = None
+    return result
+
+
 def _put(parent, index: int, old, new) -> None:
     """Put ``new`` where ``old`` was, even if ``old`` has moved elsewhere meanwhile."""
     if old.getparent() is parent:
@@ -623,7 +646,16 @@ def _define_name_for(element) -> str:
 
 def _propagate(el) -> etree._Element:
     """4.20 and 4.21 bottom-up; n-ary combinators are flattened on the way."""
-    kids = _children_rewritten(el, _propagate)
+    return _run_steps(_propagate_steps(el))
+
+
+def _propagate_steps(el):
+    """:func:`_propagate` as steps: inlined defines can nest patterns deeper than Python recurses."""
+    for child in list(el):
+        new = yield _propagate_steps(child)
+        if new is not child:
+            el.replace(child, new)
+    kids = list(el)
     name = _local(el)
     kinds = [_local(k) for k in kids]
     if name in ("attribute", "list", "oneOrMore") and "notAllowed" in kinds[-1:]:
@@ -719,8 +751,23 @@ def _finish(start, defines: dict[str, etree._Element]) -> etree._ElementTree:
 # Public entry points.
 # ---------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def nesting_checked(path: str | Path, task: str = "compile them"):
+    """Turn Python's recursion limit into a schema error: inlined defines can nest patterns
+    deeper than the passes that recurse over them can follow (about a thousand levels)."""
+    try:
+        yield
+    except RecursionError:
+        raise SchemaError(f"{path}:0:0: patterns are nested too deeply, once defines are inlined, to {task}") from None
+
+
 def simplify_with_sources(path: str | Path) -> tuple[etree._ElementTree, list[Path], list[etree._Element]]:
     """Simplify ``path``; also return every file read and the embedded Schematron."""
+    with nesting_checked(path):
+        return _simplify_with_sources(path)
+
+
+def _simplify_with_sources(path: str | Path) -> tuple[etree._ElementTree, list[Path], list[etree._Element]]:
     loader = _Loader()
     root = loader.load(Path(path), None)
     _flatten_divs(root)

@@ -16,7 +16,9 @@ from tei_tool import schemas, validate
 from tei_tool.errors import SchemaError
 from tei_tool.relaxng import compile_schema
 from tei_tool.relaxng.datatypes import XSD_LIB, Datatype, DatatypeError
-from tei_tool.relaxng.xsdregex import RegexError, compile_xsd_regex, translate_xsd_regex
+from tei_tool.relaxng.xsdregex import (
+    RegexError, _backtracking_is_safe, _LinearMatcher, _source, _Translator, compile_xsd_regex, translate_xsd_regex,
+)
 
 RNG = "http://relaxng.org/ns/structure/1.0"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -125,15 +127,82 @@ def test_unknown_datatype_is_refused():
 
 
 def test_xsd_regex_translation():
-    assert compile_xsd_regex(r"[a-z-[aeiou]]+").match("xyz")
-    assert not compile_xsd_regex(r"[a-z-[aeiou]]+").match("xaz")
-    assert compile_xsd_regex(r"\i\c*").match("_x.1")
-    assert not compile_xsd_regex(r"\i\c*").match("1x")
-    assert compile_xsd_regex("a$^b").match("a$^b")
-    assert not compile_xsd_regex("ab").match("abc")
-    assert compile_xsd_regex(r"\p{Lu}\P{Lu}").match("Ab")
+    assert compile_xsd_regex(r"[a-z-[aeiou]]+").matches("xyz")
+    assert not compile_xsd_regex(r"[a-z-[aeiou]]+").matches("xaz")
+    assert compile_xsd_regex(r"\i\c*").matches("_x.1")
+    assert not compile_xsd_regex(r"\i\c*").matches("1x")
+    assert compile_xsd_regex("a$^b").matches("a$^b")
+    assert not compile_xsd_regex("ab").matches("abc")
+    assert compile_xsd_regex(r"\p{Lu}\P{Lu}").matches("Ab")
     with pytest.raises(RegexError):
         compile_xsd_regex("(a")
+
+
+EVIL = "\u00e4"  # a non-ASCII letter: its strings take the full translation
+
+
+@pytest.mark.parametrize("pattern, value, verdict", [
+    ("(a+)+b", "a" * 50 + "!", False),
+    ("(a+)+b", "a" * 50 + "b", True),
+    ("(a|aa)+$", "a" * 50, False),  # $ is an ordinary character in XSD
+    ("(a|aa)+$", "a" * 49 + "$", True),
+    ("(a*)*b", "a" * 50, False),
+    ("(x+x+)+y", "x" * 50, False),
+    ("(x+x+)+y", "x" * 50 + "y", True),
+    ("(a|a?)+b", "a" * 50, False),
+    ("a*a*a*a*a*a*a*a*a*a*a*a*b", "a" * 50, False),
+    (r"(\p{L}|\p{Ll})+!", EVIL * 50, False),
+    (r"(\p{L}|\p{Ll})+!", EVIL * 49 + "!", True),
+    (r"([\i-[:]]|\c)*:", EVIL * 50, False),
+])
+def test_ambiguous_patterns_do_not_backtrack_for_ever(pattern, value, verdict):
+    """Python's re would take time doubling with each character here (a schema could hang validation)."""
+    assert compile_xsd_regex(pattern).matches(value) is verdict
+
+
+@pytest.mark.parametrize("pattern", [
+    r"[^\p{C}\p{Z}]+", r"\S+", r"\d+(\.\d+)?", r"[\d]+(\.[\d]+){0,2}", r"(\-?[\d]+/\-?[\d]+)",
+    r"[0-9.,DHMPRSTWYZ/:+\-]+", r"\i\c*", r"[a-z][a-z0-9\+\.\-]*",
+])
+def test_the_usual_tei_patterns_are_left_to_re(pattern):
+    """Unambiguous patterns, which re matches in linear time, keep its speed."""
+    assert _backtracking_is_safe(_Translator(pattern, ascii=True).tree()) == (True, True)
+
+
+@pytest.mark.parametrize("pattern", [
+    "(a+)+b", "(a|aa)+$", "(a*)*b", "(x+x+)+y", "a*a*b", "(a?)*", "(a?|b?)c", "(a|ab)(c|bcd)", "(ab|a){2,4}b?",
+    "(a?){3}", "(|a)+", "a{0}b{0,0}", "()", "", "(a|b)*a(a|b){3}", ".{2,}", "x(y|)z*", r"\d+(\.\d+)?",
+    r"[a-z-[aeiou]]+", r"\i\c*", r"(\p{L}|\d){1,3}:.*", r"[\w-[a]]+\W?", r".+:.+", r"(19[789][0-9]|[2-9][0-9]{3}).*",
+    r"[\d]+[a-z]*[\d]*(\.[\d]+[a-z]*[\d]*){0,3}", r"[^/\s]+:\S*",
+])
+def test_the_linear_matcher_agrees_with_re(pattern):
+    """Both ways of matching, on both translations, give one verdict on many strings."""
+    shuffle = random.Random(11)
+    pool = "".join(sorted(set(pattern) - set("()[]{}|*+?\\-^,"))) * 4 + f"a1:. \n{EVIL}Ä"
+    samples = ["".join(shuffle.choice(pool) for _ in range(shuffle.randint(0, 8))) for _ in range(2000)]
+    verdicts = set()
+    for ascii in (True, False):
+        tree = _Translator(pattern, ascii=ascii).tree()
+        backtracking = re.compile(f"(?:{_source(tree)})\\Z", re.DOTALL)
+        linear = _LinearMatcher(tree)
+        for sample in samples:
+            if ascii and not sample.isascii():
+                continue
+            verdict = linear.matches(sample)
+            assert verdict == (backtracking.match(sample) is not None), (pattern, ascii, sample)
+            verdicts.add(verdict)
+    assert verdicts == {True, False}
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("a{99999999999}", "repetition count above 1,000,000"),
+    ("a{0,4294967295}", "repetition count above 1,000,000"),
+    ("(" * 1000 + "a" + ")" * 1000, "groups nested more than 200 deep"),
+    ("((a{1,100}){1,100}){1,100}", "too large to be matched safely"),
+])
+def test_patterns_beyond_the_limits_are_refused(pattern, message):
+    with pytest.raises(RegexError, match=re.escape(message)):
+        compile_xsd_regex(pattern)
 
 
 def _rows():
@@ -237,7 +306,7 @@ def test_ascii_translation_agrees_with_the_full_one(pattern):
     samples = [chr(c) for c in range(128)] + ["".join(shuffle.choice(
         "aZ09_:.- \t\n#%xX") for _ in range(shuffle.randint(0, 6))) for _ in range(400)]
     for sample in [*samples, "Ärger", "ſ:ſ", "日本", "a\u00a0b"]:  # the last ones: full regex, compiled on demand
-        assert (compiled.match(sample) is None) == (full.match(sample) is None), (pattern, sample)
+        assert compiled.matches(sample) == (full.match(sample) is not None), (pattern, sample)
 
 
 WORDS_SCHEMA = f"""<grammar xmlns="{RNG}" datatypeLibrary="{XSD_LIB}">

@@ -228,7 +228,7 @@ class Datatype:
         if not self._check(s):
             return False
         for pattern in self.patterns:
-            if compile_xsd_regex(pattern).match(s) is None:
+            if not compile_xsd_regex(pattern).matches(s):
                 return False
         return not self.facets or self._facets_ok(s)
 

@@ -1,10 +1,19 @@
-"""XML Schema regular expressions, translated to Python's ``re``.
+"""XML Schema regular expressions, matched in time linear in the string.
 
 XSD regexes are always anchored, treat ``^`` and ``$`` as ordinary
 characters, and have constructs Python lacks: ``\\p{…}``/``\\P{…}`` Unicode
 categories, the name-character escapes ``\\i``/``\\c``, and character-class
-subtraction ``[a-z-[aeiou]]``.  Categories become explicit ranges (computed
-once from :mod:`unicodedata`); subtraction becomes a negative lookahead.
+subtraction ``[a-z-[aeiou]]``.  A pattern is parsed into a tree whose leaves
+each match one character, written as Python regexes: categories become
+explicit ranges (computed once from :mod:`unicodedata`), subtraction a
+negative lookahead.
+
+Python's ``re`` backtracks, and on an ambiguous pattern such as ``(a+)+b``
+takes time exponential in the string's length: a schema could hang the
+validator.  XSD regexes have no back-references, so they describe regular
+languages.  When a pattern is unambiguous, ``re`` matches it in linear
+time (:func:`_backtracking_is_safe` says why); otherwise a lazily built DFA
+over the pattern's NFA (:class:`_LinearMatcher`) matches it.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import functools
 import re
 import sys
 import unicodedata
+from typing import NamedTuple, Union
 
 
 class RegexError(ValueError):
@@ -93,8 +103,39 @@ def _category(name: str, negated: bool) -> str:
     return _ranges_text(ranges)
 
 
+class _Char(NamedTuple):
+    """A leaf of a pattern's tree: one character, matched by a Python regex."""
+
+    source: str
+    literal: str | None  # the character, when the leaf stands for one character only
+
+
+class _Seq(NamedTuple):
+    items: tuple
+
+
+class _Alt(NamedTuple):
+    branches: tuple
+
+
+class _Repeat(NamedTuple):
+    item: object
+    low: int
+    high: int | None  # None: unbounded
+
+
+_Node = Union[_Char, _Seq, _Alt, _Repeat]
+_MAX_DEPTH = 200  # groups in groups; deeper would exhaust Python's recursion here and in ``re``
+_MAX_COUNT = 1_000_000  # the largest count in {n,m}
+
+
+def _shown(pattern: str) -> str:
+    """A pattern as quoted in messages, its middle left out when long."""
+    return repr(pattern) if len(pattern) <= 80 else f"{pattern[:40]!r} … {pattern[-20:]!r}"
+
+
 class _Translator:
-    """XSD regex to Python regex; with ``ascii``, classes keep only their ASCII members.
+    """XSD regex to a tree of :class:`_Char` leaves; with ``ascii``, leaves keep only their ASCII members.
 
     The ASCII translation serves ASCII strings (nearly all attribute values)
     and compiles in a fraction of the time: Python takes milliseconds over
@@ -102,13 +143,13 @@ class _Translator:
     """
 
     def __init__(self, pattern: str, ascii: bool = False) -> None:
-        self.s, self.i, self.ascii = pattern, 0, ascii
+        self.s, self.i, self.ascii, self.depth = pattern, 0, ascii, 0
 
     def category(self, name: str, negated: bool) -> str:
         return _ascii_category(name, negated) if self.ascii else _category(name, negated)
 
     def fail(self, message: str) -> RegexError:
-        return RegexError(f"{message} at position {self.i} in {self.s!r}")
+        return RegexError(f"{message} at position {self.i} in {_shown(self.s)}")
 
     def peek(self) -> str | None:
         return self.s[self.i] if self.i < len(self.s) else None
@@ -118,49 +159,71 @@ class _Translator:
         self.i += 1
         return ch
 
-    def regex(self) -> str:
-        out = [self.branch()]
+    def tree(self) -> _Node:
+        """The whole pattern's tree."""
+        node = self.regex()
+        if self.i != len(self.s):
+            raise self.fail("unbalanced )")
+        return node
+
+    def regex(self) -> _Node:
+        branches = [self.branch()]
         while self.peek() == "|":
             self.take()
-            out.append(self.branch())
-        return "|".join(out)
+            branches.append(self.branch())
+        return branches[0] if len(branches) == 1 else _Alt(tuple(branches))
 
-    def branch(self) -> str:
-        out = []
+    def branch(self) -> _Node:
+        items = []
         while self.peek() not in (None, "|", ")"):
             atom = self.atom()
-            out.append(atom + self.quantifier())
-        return "".join(out)
+            bounds = self.quantifier()
+            items.append(atom if bounds is None else _Repeat(atom, *bounds))
+        return items[0] if len(items) == 1 else _Seq(tuple(items))
 
-    def quantifier(self) -> str:
+    def quantifier(self) -> tuple[int, int | None] | None:
         ch = self.peek()
         if ch in ("?", "*", "+"):
-            return self.take()
+            self.take()
+            return {"?": (0, 1), "*": (0, None), "+": (1, None)}[ch]
         if ch == "{":
             m = re.compile(r"\{(\d+)(,(\d*))?\}").match(self.s, self.i)
-            if not m or (m.group(3) and int(m.group(3)) < int(m.group(1))):
+            if not m:
+                raise self.fail("bad quantifier")
+            low = int(m.group(1))
+            high = low if m.group(2) is None else int(m.group(3)) if m.group(3) else None
+            if max(low, high or 0) > _MAX_COUNT:
+                raise self.fail(f"repetition count above {_MAX_COUNT:,}")
+            if high is not None and high < low:
                 raise self.fail("bad quantifier")
             self.i = m.end()
-            return m.group(0)
-        return ""
+            return low, high
+        return None
 
-    def atom(self) -> str:
+    def atom(self) -> _Node:
         ch = self.take()
         if ch == "(":
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise self.fail(f"groups nested more than {_MAX_DEPTH} deep")
             inner = self.regex()
             if self.peek() != ")":
                 raise self.fail("missing )")
             self.take()
-            return f"(?:{inner})"
+            self.depth -= 1
+            return inner
         if ch == "[":
-            return self.char_class()
+            return _Char(self.char_class(), None)
         if ch == ".":
-            return "[^\\n\\r]"
+            return _Char("[^\\n\\r]", None)
         if ch == "\\":
-            return self.escape(in_class=False)
+            escaped = self.peek()
+            source = self.escape(in_class=False)
+            literal = {"n": "\n", "r": "\r", "t": "\t"}.get(escaped, escaped if escaped in _META else None)
+            return _Char(source, literal)
         if ch in "?*+{}])":
             raise self.fail(f"unexpected {ch!r}")
-        return re.escape(ch)
+        return _Char(re.escape(ch), ch)
 
     def escape(self, in_class: bool) -> str:
         if self.peek() is None:
@@ -269,6 +332,230 @@ def _complement(text: str, last: int) -> str:
     return _ranges_text(ranges) or _NO_ASCII
 
 
+def _source(node: _Node) -> str:
+    """The Python regex of a tree."""
+    if isinstance(node, _Char):
+        return node.source
+    if isinstance(node, _Seq):
+        return "".join(_source(item) for item in node.items)
+    if isinstance(node, _Alt):
+        return f"(?:{'|'.join(_source(branch) for branch in node.branches)})"
+    item = node.item
+    body = item.source if isinstance(item, _Char) else f"(?:{_source(item)})"
+    low, high = node.low, node.high
+    quantifier = {(0, 1): "?", (0, None): "*", (1, None): "+"}.get((low, high))
+    if quantifier is None:
+        quantifier = f"{{{low}}}" if low == high else f"{{{low},{'' if high is None else high}}}"
+    return body + quantifier
+
+
+def _anchored(node: _Node) -> str:
+    return f"(?:{_source(node)})\\Z"
+
+
+# ---------------------------------------------------------------------------
+# When ``re`` is safe: the tree is unambiguous.
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _ascii_members(source: str) -> int:
+    """The ASCII characters a leaf matches, as a bit set."""
+    match = re.compile(source).match
+    return sum(1 << cp for cp in range(128) if match(chr(cp)))
+
+
+def _ascii_overlap(a: _Char, b: _Char) -> bool:
+    return _ascii_members(a.source) & _ascii_members(b.source) != 0
+
+
+def _may_overlap(a: _Char, b: _Char) -> bool:
+    """Whether two leaves may match a common character, among all of Unicode (told exactly for
+    characters, by their ASCII members for an ASCII character and a class, else assumed)."""
+    if a.literal is not None and b.literal is not None:
+        return a.literal == b.literal
+    single = a.literal if a.literal is not None else b.literal
+    if single is not None and single.isascii():
+        return _ascii_overlap(a, b)
+    return True
+
+
+def _backtracking_is_safe(tree: _Node) -> tuple[bool, bool]:
+    """Whether ``re`` matches ``tree`` in linear time: on ASCII strings, and on any string.
+
+    It does when the tree is unambiguous: at each point of a string, only
+    one leaf can take the next character, and it is reached one way only
+    (the Glushkov automaton of the tree, counting multiplicities, is
+    deterministic), and the empty string is matched one way only by every
+    part.  A backtracking matcher then never takes a character up again:
+    every alternative it falls back on fails before the next character.
+    ``(a+)+``, ``(a|aa)+``, ``a*a*`` and ``(a?)*`` are ambiguous; ``\\d+(\\.\\d+)?`` is not.
+    """
+    leaves: list[_Char] = []
+    follow: dict[int, list[int]] = {}
+    ambiguous_empty = False
+
+    def visit(node) -> tuple[list[int], list[int], bool]:
+        """First leaves, last leaves (by number, repeated when reached two ways), nullable."""
+        nonlocal ambiguous_empty
+        if isinstance(node, _Char):
+            leaves.append(node)
+            number = len(leaves) - 1
+            follow[number] = []
+            return [number], [number], False
+        if isinstance(node, _Seq):
+            first, last, nullable = [], [], True
+            for item in node.items:
+                f, l, n = visit(item)
+                for leaf in last:
+                    follow[leaf].extend(f)
+                first = first + f if nullable else first
+                last = last + l if n else l
+                nullable = nullable and n
+            return first, last, nullable
+        if isinstance(node, _Alt):
+            parts = [visit(branch) for branch in node.branches]
+            if sum(n for _, _, n in parts) > 1:
+                ambiguous_empty = True
+            return [x for f, _, _ in parts for x in f], [x for _, l, _ in parts for x in l], any(n for _, _, n in parts)
+        first, last, nullable = visit(node.item)
+        if node.high == 0:
+            return [], [], True
+        if nullable and (node.low == 0 or node.high != 1):
+            ambiguous_empty = True
+        if node.high != 1:
+            for leaf in last:
+                follow[leaf].extend(first)
+        return first, last, nullable or node.low == 0
+
+    first, _, _ = visit(tree)
+    choices = [first, *follow.values()]
+
+    def deterministic(overlap) -> bool:
+        return not any(overlap(leaves[a], leaves[b]) for numbers in choices
+                       for i, a in enumerate(numbers) for b in numbers[i + 1:])
+
+    if ambiguous_empty:
+        return False, False
+    return deterministic(_ascii_overlap), deterministic(_may_overlap)
+
+
+# ---------------------------------------------------------------------------
+# Otherwise: a DFA built as strings need it, over the tree's NFA.
+# ---------------------------------------------------------------------------
+
+_MAX_STATES = 10_000  # NFA states, counted repetitions spelt out
+_MAX_DFA_STATES = 2_000  # cached at once; beyond, the cache starts again
+
+
+def _states_needed(node: _Node) -> int:
+    if isinstance(node, _Char):
+        return 1
+    if isinstance(node, _Seq):
+        return sum(_states_needed(item) for item in node.items)
+    if isinstance(node, _Alt):
+        return 1 + sum(_states_needed(branch) for branch in node.branches)
+    copies = node.low + (1 if node.high is None else node.high - node.low)
+    return copies * (_states_needed(node.item) + 1)
+
+
+class _LinearMatcher:
+    """Matches a tree in time linear in the string, whatever the tree.
+
+    The NFA has a state per leaf occurrence (counted repetitions spelt out)
+    and branching states without a character; a DFA state is the set of
+    leaf states reachable at a point of the string.  DFA states and their
+    transitions are made when a string first needs them and kept, so a
+    pattern costs a dictionary look-up per character once warm.
+    """
+
+    def __init__(self, tree: _Node) -> None:
+        self._tests: list = []  # per NFA state: the leaf's matcher, or None for a branching state
+        self._next: list[list[int]] = []  # per NFA state: where it leads
+        accept = self._new(None, [])
+        self._entry = self._build(tree, accept)
+        self._accept = accept
+        self._reset()
+
+    def _new(self, test, targets: list[int]) -> int:
+        self._tests.append(test)
+        self._next.append(targets)
+        return len(self._tests) - 1
+
+    def _build(self, node: _Node, then: int) -> int:
+        """The entry state of ``node`` followed by state ``then`` (built back to front)."""
+        if isinstance(node, _Char):
+            return self._new(re.compile(node.source).match, [then])
+        if isinstance(node, _Seq):
+            for item in reversed(node.items):
+                then = self._build(item, then)
+            return then
+        if isinstance(node, _Alt):
+            return self._new(None, [self._build(branch, then) for branch in node.branches])
+        if node.high is None:
+            loop = self._new(None, [])
+            self._next[loop] += [self._build(node.item, loop), then]
+            entry = loop
+        else:
+            entry = then
+            for _ in range(node.high - node.low):  # e{0,2} as (e(e)?)?: one way to skip
+                entry = self._new(None, [self._build(node.item, entry), then])
+        for _ in range(node.low):
+            entry = self._build(node.item, entry)
+        return entry
+
+    def _closure(self, states) -> frozenset[int]:
+        """The leaf states (and the accepting state) reached from ``states`` without a character."""
+        seen, stack, found = set(), list(states), []
+        while stack:
+            state = stack.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            if self._tests[state] is None and state != self._accept:
+                stack.extend(self._next[state])
+            else:
+                found.append(state)
+        return frozenset(found)
+
+    def _reset(self) -> None:
+        self._numbers: dict[frozenset[int], int] = {}
+        self._sets: list[frozenset[int]] = []
+        self._moves: list[dict[str, int]] = []
+        self._accepting: list[bool] = []
+        self._number(self._closure([self._entry]))
+
+    def _number(self, states: frozenset[int]) -> int:
+        number = self._numbers.get(states)
+        if number is None:
+            number = self._numbers[states] = len(self._sets)
+            self._sets.append(states)
+            self._moves.append({})
+            self._accepting.append(self._accept in states)
+        return number
+
+    def _move(self, number: int, ch: str) -> int:
+        states = self._sets[number]
+        targets = [self._next[s][0] for s in states if s != self._accept and self._tests[s](ch)]
+        if len(self._sets) >= _MAX_DFA_STATES:
+            self._reset()
+        found = self._number(self._closure(targets))
+        self._moves[self._number(states)][ch] = found
+        return found
+
+    def matches(self, s: str) -> bool:
+        number = 0
+        for ch in s:
+            found = self._moves[number].get(ch)
+            number = self._move(number, ch) if found is None else found
+            if not self._sets[number]:
+                return False
+        return self._accepting[number]
+
+
+# ---------------------------------------------------------------------------
+# Compiled patterns.
+# ---------------------------------------------------------------------------
+
 _TRANSLATED: dict[str, str] = {}
 
 
@@ -276,11 +563,7 @@ def translate_xsd_regex(pattern: str) -> str:
     """The anchored Python source of an XSD regular expression."""
     found = _TRANSLATED.get(pattern)
     if found is None:
-        translator = _Translator(pattern)
-        body = translator.regex()
-        if translator.i != len(pattern):
-            raise translator.fail("unbalanced )")
-        found = _TRANSLATED[pattern] = f"(?:{body})\\Z"
+        found = _TRANSLATED[pattern] = _anchored(_Translator(pattern).tree())
     return found
 
 
@@ -299,30 +582,38 @@ class XsdPattern:
     """A compiled XSD regular expression, anchored at both ends.
 
     ASCII strings are matched by the ASCII translation; the full one is
-    compiled the first time a string needs it.
+    made the first time a string needs it.  Each is run by ``re`` when
+    that is safe, else by a :class:`_LinearMatcher`.
     """
 
-    __slots__ = ("_ascii", "_full", "_source")
+    __slots__ = ("_pattern", "_ascii", "_full", "_full_safe")
 
-    def __init__(self, ascii_source: str, source: str) -> None:
-        self._ascii = re.compile(ascii_source, re.DOTALL)
-        self._full: re.Pattern | None = None
-        self._source = source
+    def __init__(self, pattern: str, ascii_tree: _Node, ascii_safe: bool, full_safe: bool) -> None:
+        self._pattern = pattern
+        self._ascii = (re.compile(_anchored(ascii_tree), re.DOTALL).match if ascii_safe
+                       else _LinearMatcher(ascii_tree).matches)
+        self._full = None
+        self._full_safe = full_safe
 
-    def match(self, s: str) -> re.Match | None:
+    def matches(self, s: str) -> bool:
         if s.isascii():
-            return self._ascii.match(s)
+            return bool(self._ascii(s))
         if self._full is None:
-            self._full = re.compile(self._source, re.DOTALL)
-        return self._full.match(s)
+            self._full = (re.compile(translate_xsd_regex(self._pattern), re.DOTALL).match if self._full_safe
+                          else _LinearMatcher(_Translator(self._pattern).tree()).matches)
+        return bool(self._full(s))
 
 
 @functools.lru_cache(maxsize=4096)
 def compile_xsd_regex(pattern: str) -> XsdPattern:
     """Compile an XSD regular expression (an error is raised now, whatever the strings matched later)."""
-    source = translate_xsd_regex(pattern)
-    translator = _Translator(pattern, ascii=True)
+    translate_xsd_regex(pattern)
+    tree = _Translator(pattern, ascii=True).tree()
+    ascii_safe, full_safe = _backtracking_is_safe(tree)
+    if not (ascii_safe and full_safe) and _states_needed(tree) > _MAX_STATES:
+        raise RegexError(f"{_shown(pattern)} is too large to be matched safely: its repetitions spelt out "
+                         f"need more than {_MAX_STATES:,} states")
     try:
-        return XsdPattern(f"(?:{translator.regex()})\\Z", source)
+        return XsdPattern(pattern, tree, ascii_safe, full_safe)
     except re.error as exc:
-        raise RegexError(f"{pattern!r}: {exc}") from None
+        raise RegexError(f"{_shown(pattern)}: {exc}") from None

@@ -194,6 +194,12 @@ def test_the_linear_matcher_agrees_with_re(pattern):
     assert verdicts == {True, False}
 
 
+def test_a_long_ambiguous_pattern_is_judged_quickly_and_matched():
+    """Thousands of optional parts: every leaf may take the first character."""
+    compiled = compile_xsd_regex("a?" * 4000 + "b")
+    assert compiled.matches("a" * 300 + "b") and not compiled.matches("a" * 300)
+
+
 @pytest.mark.parametrize("pattern, message", [
     ("a{99999999999}", "repetition count above 1,000,000"),
     ("a{0,4294967295}", "repetition count above 1,000,000"),

@@ -379,6 +379,13 @@ def _may_overlap(a: _Char, b: _Char) -> bool:
     return True
 
 
+_MAX_CHOICES = 200  # leaves that could take one character, beyond which a pattern is taken as ambiguous
+
+
+class _Ambiguous(Exception):
+    """Raised to stop looking at a tree known to be ambiguous."""
+
+
 def _backtracking_is_safe(tree: _Node) -> tuple[bool, bool]:
     """Whether ``re`` matches ``tree`` in linear time: on ASCII strings, and on any string.
 
@@ -392,11 +399,15 @@ def _backtracking_is_safe(tree: _Node) -> tuple[bool, bool]:
     """
     leaves: list[_Char] = []
     follow: dict[int, list[int]] = {}
-    ambiguous_empty = False
+
+    def joined(*lists: list[int]) -> list[int]:
+        found = [number for numbers in lists for number in numbers]
+        if len(found) > _MAX_CHOICES:  # sure to repeat a leaf or overlap; and checking would be slow
+            raise _Ambiguous
+        return found
 
     def visit(node) -> tuple[list[int], list[int], bool]:
         """First leaves, last leaves (by number, repeated when reached two ways), nullable."""
-        nonlocal ambiguous_empty
         if isinstance(node, _Char):
             leaves.append(node)
             number = len(leaves) - 1
@@ -407,35 +418,36 @@ def _backtracking_is_safe(tree: _Node) -> tuple[bool, bool]:
             for item in node.items:
                 f, l, n = visit(item)
                 for leaf in last:
-                    follow[leaf].extend(f)
-                first = first + f if nullable else first
-                last = last + l if n else l
+                    follow[leaf] = joined(follow[leaf], f)
+                first = joined(first, f) if nullable else first
+                last = joined(last, l) if n else l
                 nullable = nullable and n
             return first, last, nullable
         if isinstance(node, _Alt):
             parts = [visit(branch) for branch in node.branches]
             if sum(n for _, _, n in parts) > 1:
-                ambiguous_empty = True
-            return [x for f, _, _ in parts for x in f], [x for _, l, _ in parts for x in l], any(n for _, _, n in parts)
+                raise _Ambiguous
+            return joined(*(f for f, _, _ in parts)), joined(*(l for _, l, _ in parts)), any(n for _, _, n in parts)
         first, last, nullable = visit(node.item)
         if node.high == 0:
             return [], [], True
         if nullable and (node.low == 0 or node.high != 1):
-            ambiguous_empty = True
+            raise _Ambiguous
         if node.high != 1:
             for leaf in last:
-                follow[leaf].extend(first)
+                follow[leaf] = joined(follow[leaf], first)
         return first, last, nullable or node.low == 0
 
-    first, _, _ = visit(tree)
+    try:
+        first, _, _ = visit(tree)
+    except _Ambiguous:
+        return False, False
     choices = [first, *follow.values()]
 
     def deterministic(overlap) -> bool:
         return not any(overlap(leaves[a], leaves[b]) for numbers in choices
                        for i, a in enumerate(numbers) for b in numbers[i + 1:])
 
-    if ambiguous_empty:
-        return False, False
     return deterministic(_ascii_overlap), deterministic(_may_overlap)
 
 

@@ -305,7 +305,7 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
     """
     path = Path(path)
     name = display_name or str(path)
-    data = _read_regular_file(path, name)
+    data = read_regular_file(path, name)
     tree = parse_bytes(data, name, base_url=path.resolve().as_uri())
     load_findings: list[Finding] = []
     included_from: dict[etree._Element, str] = {}
@@ -318,7 +318,7 @@ def load(path: str | Path, *, xinclude: bool = True, display_name: str | None = 
 _MARK = "tei-tool-xinclude"
 
 
-def _read_regular_file(path: Path, name: str) -> bytes:
+def read_regular_file(path: Path, name: str) -> bytes:
     """The bytes of ``path``; a directory, pipe or device is refused before it is opened (a pipe would block)."""
     try:
         mode = path.stat().st_mode

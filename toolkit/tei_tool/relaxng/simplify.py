@@ -107,7 +107,7 @@ def read_schema_file(path: Path, el: etree._Element | None = None) -> bytes:
     Pipes, devices and directories are refused unread: reading a pipe would block.
     """
     try:
-        return xmlsafe._read_regular_file(path, str(path))
+        return xmlsafe.read_regular_file(path, str(path))
     except xmlsafe.XMLInputError as exc:
         reason = exc.message
     except InputNotFound:

@@ -76,7 +76,8 @@
 
   <xsl:key name="tt:by-id" match="*[@xml:id]" use="string(@xml:id)"/>
   <!-- The elements that mention each entry, by tt:entity-key (elements with a pointer: only they name entries). -->
-  <xsl:key name="tt:mentions" match="tei:*[@ref or @key or @target or @source]" use="tt:mentioned(.)[exists(?entry)]?key"/>
+  <xsl:key name="tt:mentions" match="tei:text//tei:*[@ref or @key or @target or @source][not(tt:in-register-list(.))]"
+    use="tt:mentioned(.)[exists(?entry)]?key"/>
   <!-- Entries by their authority identifiers (tt:authority-key of each idno), which URI pointers name them by. -->
   <xsl:key name="tt:entries-by-authority" match="tei:*[string(@xml:id)][map:contains($tt:entity-kinds, local-name())]"
     use="tei:idno ! tt:authority-key(tt:idno-scheme(.), normalize-space(node()[1][self::text()]))"/>
@@ -269,9 +270,7 @@
          are no mention. -->
     <xsl:sequence select="
       if (empty($element/(@ref, @key, @target, @source)) and empty(tt:naming-kind($element))) then ()
-      else if (empty($element/ancestor-or-self::tei:text)
-        or exists($element/ancestor-or-self::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg
-          or self::tei:listBibl or self::tei:listEvent or self::tei:listRelation or self::tei:listObject or self::tei:listNym])) then ()
+      else if (empty($element/ancestor-or-self::tei:text) or tt:in-register-list($element)) then ()
       else if (exists($pointers)) then
         for $pointer in $pointers return
         let $entry := tt:pointed-entry($pointer, $element, $kind)
@@ -282,6 +281,14 @@
           else ()
       else if ($kind) then tt:reading-text($element)[.] ! map {'kind': $kind, 'key': $kind || ' name ' || .}
       else ()"/>
+  </xsl:function>
+
+  <!-- Whether an element is a register list or in one (tei_tool.entities.REGISTER_LISTS): the names there are
+       entries, not mentions. -->
+  <xsl:function name="tt:in-register-list" as="xs:boolean">
+    <xsl:param name="element" as="element()"/>
+    <xsl:sequence select="exists($element/ancestor-or-self::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg
+      or self::tei:listBibl or self::tei:listEvent or self::tei:listRelation or self::tei:listObject or self::tei:listNym])"/>
   </xsl:function>
 
   <!-- The key of an entry's mentions in tt:mentioned: 'person id kirov'. -->

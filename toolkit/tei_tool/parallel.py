@@ -151,14 +151,12 @@ class _Worker:
 
 
 class _Workers:
-    """Worker processes sharing out numbered batches; used as a context manager, which ends them."""
+    """Worker processes sharing out numbered batches; used as a context manager, which starts and ends them."""
 
     def __init__(self, work: Callable[[list], list[Result]], batched_paths: list[list], count: int):
-        self.work, self.batched_paths = work, batched_paths
+        self.work, self.batched_paths, self.count = work, batched_paths, count
         self.unhanded = iter(range(len(batched_paths)))
         self.workers: list[_Worker] = []
-        for _ in range(count):
-            self._start()
 
     def _start(self) -> None:
         tasks_read, tasks_write = os.pipe()
@@ -202,6 +200,12 @@ class _Workers:
             busy[worker.results.fileno()] = worker
 
     def __enter__(self) -> _Workers:
+        try:
+            for _ in range(self.count):
+                self._start()
+        except BaseException as exc:  # Ctrl-C or no process to spare: end those already started
+            self.__exit__(type(exc))
+            raise
         return self
 
     def __exit__(self, kind, *_) -> None:
@@ -237,10 +241,9 @@ def _serve(work: Callable[[list], list], batched_paths: list[list], tasks: int, 
         with os.fdopen(tasks) as incoming, os.fdopen(results, "wb") as outgoing:
             for line in incoming:
                 try:
-                    outcome = work(batched_paths[int(line)]), None
+                    data = pickle.dumps((work(batched_paths[int(line)]), None), protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception as exc:  # the process boundary: the parent raises it
-                    outcome = None, exc
-                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL) if outcome[1] is None else _error_data(outcome[1])
+                    data = _error_data(exc)
                 outgoing.write(data)
                 outgoing.flush()
     finally:
